@@ -1,0 +1,68 @@
+// The one table of error codes (fastify's lib/errors.js idea). Every failure
+// that hotpath raises carries one of these codes and an HTTP status; errors
+// cross thread boundaries as plain { code, message, details } and are rebuilt
+// here with the same class and code. test/errors.test.ts keeps this table and
+// docs/errors.md in step.
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+}
+
+export const ERRORS = {
+  HP_ERR_INVALID_ARGUMENT: { status: 400, message: 'Invalid argument' },
+  HP_ERR_INVALID_K: { status: 400, message: 'k must be a positive integer within the allowed range' },
+  HP_ERR_NON_FINITE: { status: 400, message: 'Input contains NaN or Infinity' },
+  HP_ERR_DIMENSION_MISMATCH: { status: 400, message: 'Vector length does not match the catalog dimension' },
+  HP_ERR_INVALID_SAMPLE_RATE: { status: 400, message: 'Sample rate must be an integer in range' },
+  HP_ERR_UNKNOWN_ITEM: { status: 404, message: 'Unknown catalog item' },
+  HP_ERR_CATALOG_NOT_FOUND: { status: 500, message: 'Catalog file is missing or unreadable' },
+  HP_ERR_CATALOG_INVALID: { status: 500, message: 'Catalog file is not a valid float32/float64 [N, D] .npy array' },
+  HP_ERR_ABORTED: { status: 499, message: 'The operation was aborted' },
+  HP_ERR_NATIVE: { status: 500, message: 'The native kernel failed' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class HotpathError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message ?? ERRORS[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HotpathError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = options?.details;
+  }
+}
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, code);
+}
+
+/** A plain, structured-clone-safe form of an error, for postMessage. */
+export interface WireError {
+  code: ErrorCode | string;
+  message: string;
+  name?: string;
+  details?: Record<string, unknown>;
+}
+
+export function toWire(err: unknown): WireError {
+  if (err instanceof HotpathError) {
+    return { code: err.code, message: err.message, name: err.name, details: err.details };
+  }
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { code: typeof code === 'string' ? code : 'HP_ERR_NATIVE', message: err.message, name: err.name };
+  }
+  return { code: 'HP_ERR_NATIVE', message: String(err) };
+}
+
+/** Rebuilds a typed error from its wire form (or from an error the addon threw). */
+export function fromWire(wire: WireError): HotpathError {
+  const code: ErrorCode = isErrorCode(wire.code) ? wire.code : 'HP_ERR_NATIVE';
+  return new HotpathError(code, wire.message, { details: wire.details });
+}
