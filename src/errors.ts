@@ -18,7 +18,14 @@ export const ERRORS = {
   HP_ERR_UNKNOWN_ITEM: { status: 404, message: 'Unknown catalog item' },
   HP_ERR_CATALOG_NOT_FOUND: { status: 500, message: 'Catalog file is missing or unreadable' },
   HP_ERR_CATALOG_INVALID: { status: 500, message: 'Catalog file is not a valid float32/float64 [N, D] .npy array' },
+  HP_ERR_UNKNOWN_KERNEL: { status: 400, message: 'Unknown kernel' },
+  HP_ERR_INVALID_PLACEMENT: { status: 400, message: 'Unknown placement' },
   HP_ERR_ABORTED: { status: 499, message: 'The operation was aborted' },
+  HP_ERR_QUEUE_FULL: { status: 503, message: 'The pool queue is full' },
+  HP_ERR_OVERLOADED: { status: 503, message: 'The deadline cannot be met from the current queue' },
+  HP_ERR_POOL_CLOSED: { status: 503, message: 'The pool is closed' },
+  HP_ERR_DEADLINE: { status: 504, message: 'The deadline passed before the task finished' },
+  HP_ERR_WORKER_CRASHED: { status: 500, message: 'The worker running the task died' },
   HP_ERR_NATIVE: { status: 500, message: 'The native kernel failed' },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -31,7 +38,9 @@ export class HotpathError extends Error {
 
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message ?? ERRORS[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'HotpathError';
+    // DESIGN.md: an aborted task rejects with an error named AbortError whose
+    // cause is the signal's reason (what fetch and timers/promises do too).
+    this.name = code === 'HP_ERR_ABORTED' ? 'AbortError' : 'HotpathError';
     this.code = code;
     this.status = ERRORS[code].status;
     this.details = options?.details;
@@ -62,7 +71,7 @@ export function toWire(err: unknown): WireError {
 }
 
 /** Rebuilds a typed error from its wire form (or from an error the addon threw). */
-export function fromWire(wire: WireError): HotpathError {
+export function fromWire(wire: WireError, cause?: unknown): HotpathError {
   const code: ErrorCode = isErrorCode(wire.code) ? wire.code : 'HP_ERR_NATIVE';
-  return new HotpathError(code, wire.message, { details: wire.details });
+  return new HotpathError(code, wire.message, { details: wire.details, cause });
 }

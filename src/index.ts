@@ -10,3 +10,9 @@ export { topk, type TopkInput, type TopkItem, type TopkResult } from './kernels/
 export { toplist, type ToplistInput, type ToplistItem, type ToplistResult } from './kernels/toplist/index.js';
 export { fingerprint } from './kernels/fingerprint/index.js';
 export type { FingerprintInput, FingerprintResult } from './kernels/fingerprint/types.js';
+export { createPool, Pool } from './pool/pool.js';
+export { PLACEMENTS } from './pool/types.js';
+export type {
+  KernelName, KernelStats, KernelTypes, Outcome, Percentiles, Placement, PoolOptions, PoolStats, PoolTopkInput,
+  RunOptions, RunResult, Timing,
+} from './pool/types.js';

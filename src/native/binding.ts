@@ -2,11 +2,10 @@
 // will not load, every native call falls back to its TypeScript twin and we say
 // so once per process (a warning, never a crash).
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { HotpathError, isErrorCode } from '../errors.js';
+import { packageRoot } from '../paths.js';
 
 export interface TopkRaw {
   ids: Uint32Array;
@@ -38,16 +37,6 @@ export interface NativeBinding {
 
 let loaded: NativeBinding | null | undefined;
 let loadError: Error | null = null;
-
-function packageRoot(): string {
-  // src/native/binding.ts under vitest, dist/src/native/binding.js when built.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'binding.gyp'))) return dir;
-    dir = dirname(dir);
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-}
 
 /** Path of the addon this process loads: HOTPATH_ADDON_PATH (e.g. the ASan build) or build/Release. */
 export function addonPath(): string {

@@ -1,0 +1,61 @@
+// Where a call runs. route() maps a requested placement to an implementation
+// and a lane, falling back to the TS twin when the addon is missing (the
+// result then says so). runInline() runs on the caller's thread: it blocks the
+// event loop for the whole kernel, which is the point of comparing it.
+import { HotpathError } from '../errors.js';
+import type { Impl } from '../kernels/common.js';
+import type { KernelSpec } from './registry.js';
+import type { StatsBook } from './stats.js';
+import type { Task } from './task.js';
+import { PLACEMENTS, type Placement } from './types.js';
+
+export interface Route {
+  /** The placement that will actually run. */
+  placement: Placement;
+  impl: Impl;
+  lane: 'inline' | 'worker' | 'async';
+  /** A native placement runs its TS twin because the addon did not load. */
+  fallback: boolean;
+}
+
+const TS_TWIN: Record<Placement, Placement> = {
+  'ts-inline': 'ts-inline',
+  'native-inline': 'ts-inline',
+  'ts-worker': 'ts-worker',
+  'native-worker': 'ts-worker',
+  // Without the addon there is no AsyncWorker: the nearest is a worker thread.
+  'native-async': 'ts-worker',
+};
+
+export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): Route {
+  if (typeof requested !== 'string' || !PLACEMENTS.includes(requested as Placement)) {
+    throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(requested)}; use one of ${PLACEMENTS.join(', ')}`);
+  }
+  let placement = requested as Placement;
+  let fallback = false;
+  if (placement.startsWith('native') && (!spec.native || !nativeOk)) {
+    // Diagnostic kernels (echo, spin) have no native form: not a fallback.
+    fallback = spec.native;
+    placement = TS_TWIN[placement];
+  }
+  const impl: Impl = placement.startsWith('native') ? 'native' : 'ts';
+  const lane = placement.endsWith('inline') ? 'inline' : placement === 'native-async' ? 'async' : 'worker';
+  return { placement, impl, lane, fallback };
+}
+
+/** Runs a task on the caller's thread and settles it. */
+export function runInline(task: Task, book: StatsBook): void {
+  const t0 = performance.now();
+  let raw: unknown;
+  try {
+    raw = task.spec.run(task.args, task.impl, undefined);
+  } catch (err) {
+    book.timing(task.kernel, task.placement, 0, performance.now() - t0, false);
+    task.settle('error', undefined, err);
+    return;
+  }
+  const runMs = performance.now() - t0;
+  book.timing(task.kernel, task.placement, 0, runMs, false);
+  const result = task.spec.result(raw, task.spec.meta?.(task.args));
+  task.settle('ok', { ...result, placement: task.placement, fallback: task.fallback, timing: { waitMs: 0, runMs } });
+}

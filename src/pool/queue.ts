@@ -1,0 +1,65 @@
+// A FIFO of tasks waiting for a lane (worker threads, or libuv's pool for
+// native-async), with O(1) removal of a task that was aborted or timed out
+// while it waited: it is marked and skipped, and `length` counts only the
+// live ones, so queue depth and admission never see dead entries.
+
+export interface Queued {
+  /** Set once the task was settled (aborted, timed out) while still queued. */
+  dropped: boolean;
+}
+
+export class TaskQueue<T extends Queued> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  private live = 0;
+
+  get length(): number {
+    return this.live;
+  }
+
+  push(task: T): void {
+    this.items.push(task);
+    this.live++;
+  }
+
+  /** Removes a queued task (it stays in the array, marked, until shift() passes it). */
+  drop(task: T): void {
+    if (!task.dropped) {
+      task.dropped = true;
+      this.live--;
+    }
+  }
+
+  shift(): T | undefined {
+    while (this.head < this.items.length) {
+      const t = this.items[this.head];
+      this.items[this.head++] = undefined;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      if (t !== undefined && !t.dropped) {
+        this.live--;
+        return t;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Exponentially weighted mean run time, ms: enough to predict a queue's wait. */
+export class RunEstimate {
+  private value = 0;
+  private seen = 0;
+
+  add(ms: number): void {
+    // alpha 0.2: about the last 10 tasks dominate, so the estimate follows a
+    // change of input sizes within a few tasks without jumping on one outlier.
+    this.value = this.seen === 0 ? ms : this.value + 0.2 * (ms - this.value);
+    this.seen++;
+  }
+
+  get ms(): number {
+    return this.value;
+  }
+}

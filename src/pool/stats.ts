@@ -1,0 +1,78 @@
+// Per kernel x placement counters and wait/run histograms. Node's own
+// RecordableHistogram (perf_hooks, HDR-based) records in microseconds:
+// ~20 ns per record, fixed memory, percentiles without keeping samples.
+// Utilization comes from measured busy time, not Piscina's `utilization`
+// (about 1000x low in 5.3.2, and 'sync' atomics make idle workers look busy).
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import type { KernelName, KernelStats, Outcome, Percentiles, Placement } from './types.js';
+
+interface Entry {
+  kernel: KernelName;
+  placement: Placement;
+  outcomes: Record<Outcome, number>;
+  wait: RecordableHistogram;
+  run: RecordableHistogram;
+}
+
+const toUs = (ms: number): number => Math.max(1, Math.round(ms * 1000));
+
+function percentiles(h: RecordableHistogram): Percentiles {
+  if (h.count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  return {
+    count: h.count,
+    mean: h.mean / 1000,
+    p50: h.percentile(50) / 1000,
+    p90: h.percentile(90) / 1000,
+    p99: h.percentile(99) / 1000,
+    max: h.max / 1000,
+  };
+}
+
+export class StatsBook {
+  private readonly entries = new Map<string, Entry>();
+  /** Kernel time spent in worker threads, ms. */
+  busyMs = 0;
+  restarts = 0;
+  startedAt = performance.now();
+
+  private entry(kernel: KernelName, placement: Placement): Entry {
+    const key = `${kernel}\u0000${placement}`;
+    let e = this.entries.get(key);
+    if (e === undefined) {
+      e = {
+        kernel, placement,
+        outcomes: { ok: 0, error: 0, aborted: 0, timeout: 0, rejected: 0 },
+        wait: createHistogram(), run: createHistogram(),
+      };
+      this.entries.set(key, e);
+    }
+    return e;
+  }
+
+  outcome(kernel: KernelName, placement: Placement, outcome: Outcome): void {
+    this.entry(kernel, placement).outcomes[outcome]++;
+  }
+
+  /** A task that reached its kernel: its wait and run times. */
+  timing(kernel: KernelName, placement: Placement, waitMs: number, runMs: number, inWorker: boolean): void {
+    const e = this.entry(kernel, placement);
+    e.wait.record(toUs(waitMs));
+    e.run.record(toUs(runMs));
+    if (inWorker) this.busyMs += runMs;
+  }
+
+  /** Forgets everything (after the pool's own warm-up tasks). */
+  reset(): void {
+    this.entries.clear();
+    this.busyMs = 0;
+    this.restarts = 0;
+    this.startedAt = performance.now();
+  }
+
+  kernels(): KernelStats[] {
+    return [...this.entries.values()].map((e) => ({
+      kernel: e.kernel, placement: e.placement, outcomes: { ...e.outcomes },
+      wait: percentiles(e.wait), run: percentiles(e.run),
+    }));
+  }
+}

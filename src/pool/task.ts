@@ -1,0 +1,62 @@
+// One accepted task on the caller's thread: its promise, its slot, its timers.
+// Every accepted task settles exactly once (settle() is idempotent), whatever
+// happens first: the result, an error, an abort, its deadline, a worker crash.
+import { HotpathError } from '../errors.js';
+import type { Impl } from '../kernels/common.js';
+import type { Queued } from './queue.js';
+import type { KernelSpec } from './registry.js';
+import type { KernelName, Outcome, Placement } from './types.js';
+
+export type Lane = 'worker' | 'async';
+
+export class Task implements Queued {
+  dropped = false;
+  /** 'queued' -> 'running' -> 'returned'; settled may come earlier (abort, deadline). */
+  state: 'queued' | 'running' | 'returned' = 'queued';
+  settled = false;
+  slot = -1;
+  /** Absolute ms (timeOrigin + now), comparable with a worker's clock. */
+  readonly enqueuedAt = performance.timeOrigin + performance.now();
+  deadlineTimer: NodeJS.Timeout | undefined;
+  graceTimer: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | undefined;
+  /** What the result mapping needs, captured before the input moves away. */
+  meta: unknown;
+
+  constructor(
+    readonly kernel: KernelName,
+    readonly spec: KernelSpec,
+    readonly placement: Placement,
+    readonly impl: Impl,
+    readonly fallback: boolean,
+    readonly lane: Lane,
+    public args: unknown,
+    readonly transfer: boolean,
+    readonly signal: AbortSignal | undefined,
+    private readonly resolveFn: (value: object) => void,
+    private readonly rejectFn: (err: unknown) => void,
+    private readonly record: (task: Task, outcome: Outcome) => void,
+  ) {}
+
+  /** Settles once; later calls are ignored. Returns whether this call settled it. */
+  settle(outcome: Outcome, value: object | undefined, err?: unknown): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+    this.record(this, outcome);
+    if (err !== undefined) this.rejectFn(err);
+    else this.resolveFn(value!);
+    return true;
+  }
+
+  abortError(): HotpathError {
+    return new HotpathError('HP_ERR_ABORTED', `${this.kernel}: aborted`, { cause: this.signal?.reason });
+  }
+}
+
+/** outcome of a rejection by its code: a task's own abort or deadline, or an error. */
+export function outcomeOf(err: unknown): Outcome {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'HP_ERR_ABORTED' ? 'aborted' : code === 'HP_ERR_DEADLINE' ? 'timeout' : 'error';
+}

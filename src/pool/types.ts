@@ -1,0 +1,115 @@
+// Public shapes of the pool: placements, options, results, stats.
+import type { Catalog } from '../catalog/catalog.js';
+import type { FingerprintInput, FingerprintResult } from '../kernels/fingerprint/types.js';
+import type { TopkResult } from '../kernels/topk/types.js';
+import type { ToplistInput, ToplistResult } from '../kernels/toplist/types.js';
+
+/** Where a task runs (DESIGN.md, "Placements"). */
+export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async';
+export const PLACEMENTS: readonly Placement[] = ['ts-inline', 'native-inline', 'ts-worker', 'native-worker', 'native-async'];
+
+/** topk through the pool: the pool's catalog is implied. */
+export interface PoolTopkInput {
+  vector: Float32Array | Float64Array | readonly number[];
+  k?: number;
+  exclude?: Uint32Array | readonly number[];
+}
+
+/**
+ * The kernels a pool runs, with their input and result shapes. `echo` (returns
+ * its input) and `spin` (busy for `us` microseconds, polling the cancel flag)
+ * are diagnostics: they measure the pool's own dispatch cost.
+ */
+export interface KernelTypes {
+  topk: { input: PoolTopkInput; result: TopkResult };
+  toplist: { input: ToplistInput; result: ToplistResult };
+  fingerprint: { input: FingerprintInput; result: FingerprintResult };
+  echo: { input: unknown; result: { value: unknown } };
+  spin: { input: { us: number }; result: { us: number } };
+}
+export type KernelName = keyof KernelTypes;
+
+export interface RunOptions {
+  /** Where to run. Default: the pool's `defaultPlacement`. */
+  placement?: Placement;
+  /** Aborts a queued task at once and a running one through its cancel flag. */
+  signal?: AbortSignal;
+  /** Queue wait + run budget in ms. Refused up front (HP_ERR_OVERLOADED) when the queue makes it unmeetable. */
+  deadlineMs?: number;
+  /**
+   * Worker placements move typed-array inputs to the worker (no copy): your
+   * array is detached afterwards, as with postMessage's transfer list. Set
+   * false to keep it (the pool copies it). Views into a larger buffer are
+   * always copied (moving would detach the whole buffer). Default true.
+   */
+  transfer?: boolean;
+}
+
+export interface Timing {
+  /** From run() to the start of the kernel, ms. */
+  waitMs: number;
+  /** Kernel run time, ms. */
+  runMs: number;
+}
+
+export type RunResult<K extends KernelName> = KernelTypes[K]['result'] & {
+  /** Where it actually ran ('native-*' becomes 'ts-*' when the addon is missing). */
+  placement: Placement;
+  /** True when a native placement ran its TS twin because the addon is missing. */
+  fallback: boolean;
+  timing: Timing;
+};
+
+export interface PoolOptions {
+  /** Catalog for topk, shared with every worker once at start. Default: none (topk refused). */
+  catalog?: Catalog;
+  /** Worker threads. Default: available cores - 1 (the event loop keeps one), at least 1. */
+  threads?: number;
+  /** Tasks waiting beyond those running; past it run() rejects with HP_ERR_QUEUE_FULL. Default 256. */
+  maxQueue?: number;
+  /** Placement when run() names none. Default 'native-worker'. */
+  defaultPlacement?: Placement;
+  /** After an abort or deadline, how long a running kernel may ignore its cancel flag before its worker is replaced. Default 250 ms. */
+  cancelGraceMs?: number;
+  /** Per-worker V8 heap limits (worker_threads resourceLimits). Default: Node's. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
+  /** Worker module (advanced: a wrapper of hotpath's worker, e.g. for fault injection in tests). */
+  workerFile?: string | URL;
+}
+
+export interface Percentiles {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export type Outcome = 'ok' | 'error' | 'aborted' | 'timeout' | 'rejected';
+
+export interface KernelStats {
+  kernel: KernelName;
+  placement: Placement;
+  outcomes: Record<Outcome, number>;
+  /** Queue wait, ms. */
+  wait: Percentiles;
+  /** Kernel run time, ms. */
+  run: Percentiles;
+}
+
+export interface PoolStats {
+  threads: number;
+  /** Tasks waiting (not yet started), across lanes. */
+  queueDepth: number;
+  /** Tasks running in workers or on libuv's pool. */
+  inFlight: number;
+  /** Worker threads replaced after dying (not counting close()). */
+  restarts: number;
+  /** Busy worker time / (threads x wall time) since the pool started, 0..1. */
+  utilization: number;
+  /** Total kernel run time in worker threads, ms (a counter: rate() it for a windowed utilization). */
+  busyMs: number;
+  uptimeMs: number;
+  kernels: KernelStats[];
+}

@@ -1,0 +1,28 @@
+// What crosses between the pool and its workers. Plain, structured-clone-safe
+// data only: classes and error codes do not survive postMessage.
+import type { Catalog } from '../catalog/catalog.js';
+import type { WireError } from '../errors.js';
+import type { Impl } from '../kernels/common.js';
+import type { KernelName } from './types.js';
+
+/** workerData: sent once per worker, at start. Shared buffers pass by reference. */
+export interface WorkerInit {
+  catalog: Catalog | undefined;
+  /** Control words (see slots.ts). */
+  words: Int32Array;
+}
+
+export interface WireTask {
+  kernel: KernelName;
+  impl: Impl;
+  slot: number;
+  wire: unknown;
+}
+
+export interface WireResponse {
+  raw?: unknown;
+  error?: WireError;
+  /** performance.timeOrigin + now() when the kernel started, ms (comparable across threads). */
+  startedAt: number;
+  runMs: number;
+}
