@@ -83,6 +83,8 @@ export class Pool extends EventEmitter {
     this.piscina.on('workerDestroy', () => {
       if (!this.destroying) this.book.restarts++;
     });
+    // 'workerReady' fires when a (re)started worker can take tasks.
+    this.piscina.on('workerCreate', () => this.emit('workerReady'));
   }
 
   /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
@@ -90,9 +92,11 @@ export class Pool extends EventEmitter {
     return new Promise<RunResult<K>>((resolve, reject) => {
       const record = (task: Task, outcome: Outcome) => this.book.outcome(task.kernel, task.placement, outcome);
       const spec = kernelSpec(kernel);
-      if (this.closing !== undefined) throw new HotpathError('HP_ERR_POOL_CLOSED', 'the pool is closed');
-      const placement = options.placement ?? this.defaultPlacement;
-      const r: Route = route(placement, spec, this.nativeOk);
+      const r: Route = route(options.placement ?? this.defaultPlacement, spec, this.nativeOk);
+      if (this.closing !== undefined) {
+        this.book.outcome(kernel, r.placement, 'rejected');
+        throw new HotpathError('HP_ERR_POOL_CLOSED', 'the pool is closed');
+      }
       let args: unknown;
       try {
         args = spec.validate(input, this.catalog);

@@ -1,0 +1,115 @@
+// Cancellation frees the core: an abort stops a running kernel through its
+// shared cancel flag within a few ms, the thread is reused (not killed), and
+// the process's CPU use drops to idle.
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalog } from '../../src/catalog/catalog.js';
+import { createPool, type Pool } from '../../src/pool/pool.js';
+import type { Placement } from '../../src/pool/types.js';
+import { addonOrSkip } from '../fixtures/native.js';
+import { FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+
+const hasNative = addonOrSkip() !== null;
+
+// A catalog on which topk runs long with little memory: query [1, 0] scores
+// row i as i / N, so every row beats the current k-th best and goes through
+// the heap (k = 1e6, log2 k = 20 levels). 8M x 2 floats = 64 MB; about 1 s
+// native and 2 s TS on the 2-core dev machine.
+const N = 8_000_000;
+function risingCatalog() {
+  const v = new Float32Array(N * 2);
+  for (let i = 0; i < N; i++) {
+    const s = i / N;
+    v[2 * i] = s;
+    v[2 * i + 1] = Math.sqrt(1 - s * s);
+  }
+  return createCatalog(v, 2);
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+let pool: Pool;
+beforeAll(async () => {
+  pool = await createPool({ catalog: risingCatalog(), threads: 1, workerFile: FAULT_WORKER });
+});
+afterAll(() => pool.close());
+
+const placements: Placement[] = hasNative ? ['ts-worker', 'native-worker', 'native-async'] : ['ts-worker'];
+
+describe.each(placements)('abort of a running topk (%s)', (placement) => {
+  it('rejects within 50 ms, frees the core within 50 ms, and the thread is reused', async () => {
+    const restartsBefore = pool.stats().restarts;
+    const ac = new AbortController();
+    const started = placement === 'native-async' ? Promise.resolve() : nextStart('topk');
+    const p = pool.run('topk', { vector: [1, 0], k: 1_000_000 }, { placement, signal: ac.signal });
+    await started;
+    await delay(30); // let the kernel get well into its scan
+    expect(pool.stats().inFlight).toBe(1);
+    const reason = new Error('client went away');
+    const t0 = performance.now();
+    ac.abort(reason);
+    const { name, code, err } = await rejection(p);
+    const rejectMs = performance.now() - t0;
+    expect([name, code]).toEqual(['AbortError', 'HP_ERR_ABORTED']);
+    expect(err.cause).toBe(reason);
+    expect(rejectMs).toBeLessThan(50);
+
+    // Window 1 (50 ms): the kernel must notice its flag and return.
+    await delay(50);
+    expect(pool.stats().inFlight).toBe(0);
+    // Window 2 (100 ms): the process is idle. A kernel still burning a core
+    // would use about 100 ms of CPU here.
+    const c1 = cpuMs();
+    await delay(100);
+    expect(cpuMs() - c1).toBeLessThan(30);
+
+    // Same threads, nobody restarted, and the next task runs.
+    const next = await pool.run('echo', 'after', { placement: 'ts-worker' });
+    expect(next.value).toBe('after');
+    expect(pool.stats().restarts).toBe(restartsBefore);
+    const topkStats = pool.stats().kernels.find((k) => k.kernel === 'topk' && k.placement === placement)!;
+    expect(topkStats.outcomes.aborted).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('abort and deadline of queued and finished tasks', () => {
+  it('a queued task aborts at once without ever starting', async () => {
+    const ac1 = new AbortController();
+    const running = pool.run('spin', { us: 5_000_000 }, { placement: 'ts-worker', signal: ac1.signal });
+    const ac2 = new AbortController();
+    const queued = pool.run('echo', 'never', { placement: 'ts-worker', signal: ac2.signal });
+    expect(pool.stats().queueDepth).toBe(1);
+    ac2.abort();
+    expect((await rejection(queued)).code).toBe('HP_ERR_ABORTED');
+    expect(pool.stats().queueDepth).toBe(0);
+    ac1.abort();
+    expect((await rejection(running)).code).toBe('HP_ERR_ABORTED');
+  });
+
+  it('an already aborted signal rejects without running', async () => {
+    const ac = new AbortController();
+    ac.abort('no');
+    const { code, err } = await rejection(pool.run('echo', 1, { signal: ac.signal }));
+    expect(code).toBe('HP_ERR_ABORTED');
+    expect(err.cause).toBe('no');
+  });
+
+  it('a deadline that passes mid-run cancels the task with HP_ERR_DEADLINE and frees the worker', async () => {
+    const t0 = performance.now();
+    const { code } = await rejection(pool.run('spin', { us: 3_000_000 }, { placement: 'ts-worker', deadlineMs: 40 }));
+    expect(code).toBe('HP_ERR_DEADLINE');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const next = await pool.run('echo', 2, { placement: 'ts-worker' });
+    expect(next.value).toBe(2);
+  });
+
+  it('aborting after the result arrived changes nothing', async () => {
+    const ac = new AbortController();
+    const res = await pool.run('echo', 3, { signal: ac.signal, placement: 'ts-worker' });
+    ac.abort();
+    expect(res.value).toBe(3);
+  });
+});

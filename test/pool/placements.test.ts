@@ -1,0 +1,100 @@
+// Every placement x kernel gives the direct call's result, says where it ran,
+// and reports its timing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCatalog } from '../../src/catalog/synthetic.js';
+import { fingerprint } from '../../src/kernels/fingerprint/index.js';
+import { topk } from '../../src/kernels/topk/index.js';
+import { toplist } from '../../src/kernels/toplist/index.js';
+import { createPool, type Pool } from '../../src/pool/pool.js';
+import { PLACEMENTS } from '../../src/pool/types.js';
+import { addonOrSkip } from '../fixtures/native.js';
+
+const hasNative = addonOrSkip() !== null;
+const catalog = syntheticCatalog({ items: 5_000, dims: 32, seed: 9 });
+let pool: Pool;
+
+beforeAll(async () => {
+  pool = await createPool({ catalog, threads: 2 });
+});
+afterAll(() => pool.close());
+
+function samplesOf(seconds: number): Float32Array {
+  return Float32Array.from({ length: 16_000 * seconds }, (_, i) => 0.4 * Math.sin(i * 0.11) + 0.3 * Math.sin(i * 0.023 * (1 + (i % 4000) / 8000)));
+}
+
+describe.each(PLACEMENTS)('placement %s', (placement) => {
+  const impl = placement.startsWith('native') ? 'native' : 'ts';
+  const expected = placement.startsWith('native') && !hasNative ? placement.replace('native', 'ts').replace('ts-async', 'ts-worker') : placement;
+
+  it('topk equals the direct call', async () => {
+    const vector = catalog.data.slice(32 * 4, 32 * 5);
+    const want = topk({ catalog, vector, k: 7, exclude: [4] }, { impl });
+    const got = await pool.run('topk', { vector: vector.slice(), k: 7, exclude: [4] }, { placement });
+    expect(got.items).toEqual(want.items);
+    expect(got.placement).toBe(expected);
+    expect(got.fallback).toBe(expected !== placement);
+    expect(got.timing.runMs).toBeGreaterThan(0);
+    expect(got.timing.waitMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('toplist equals the direct call', async () => {
+    const events = Uint32Array.from({ length: 20_000 }, (_, i) => (i * i) % 977);
+    const want = toplist({ events, k: 12 }, { impl });
+    const got = await pool.run('toplist', { events: events.slice(), k: 12 }, { placement });
+    expect(got.items).toEqual(want.items);
+  });
+
+  it('fingerprint equals the direct call', async () => {
+    const samples = samplesOf(2);
+    const want = fingerprint({ samples, sampleRate: 16_000 }, { impl });
+    const got = await pool.run('fingerprint', { samples: samples.slice(), sampleRate: 16_000 }, { placement });
+    expect(want.hashes.length).toBeGreaterThan(0);
+    expect(got.hashes).toEqual(want.hashes);
+    expect(got.frames).toBe(want.frames);
+  });
+
+  it('bad input rejects with the same code as a direct call', async () => {
+    await expect(pool.run('topk', { vector: [1, 2], k: 3 }, { placement })).rejects.toMatchObject({ code: 'HP_ERR_DIMENSION_MISMATCH' });
+    await expect(pool.run('toplist', { events: [1], k: 0 }, { placement })).rejects.toMatchObject({ code: 'HP_ERR_INVALID_K' });
+  });
+});
+
+describe('pool inputs', () => {
+  it('moves a caller\'s typed array by default and copies it with transfer: false', async () => {
+    const kept = new Uint32Array([5, 5, 6]);
+    await pool.run('toplist', { events: kept, k: 1 }, { placement: 'ts-worker', transfer: false });
+    expect(kept.length).toBe(3);
+    const moved = new Uint32Array([5, 5, 6]);
+    const res = await pool.run('toplist', { events: moved, k: 1 }, { placement: 'ts-worker' });
+    expect(res.items).toEqual([{ id: 5, count: 2 }]);
+    expect(moved.length).toBe(0); // detached: it was transferred, not cloned
+  });
+
+  it('copies only the bytes of a view into a larger buffer, leaving the buffer alone', async () => {
+    const big = new Uint32Array(1 << 20).fill(9);
+    const view = big.subarray(10, 14);
+    const res = await pool.run('toplist', { events: view, k: 1 }, { placement: 'native-worker' });
+    expect(res.items).toEqual([{ id: 9, count: 4 }]);
+    expect(big.length).toBe(1 << 20);
+  });
+
+  it('refuses unknown kernels, placements and a pool without a catalog with codes', async () => {
+    await expect(pool.run('nope' as never, {})).rejects.toMatchObject({ code: 'HP_ERR_UNKNOWN_KERNEL' });
+    await expect(pool.run('echo', 1, { placement: 'gpu' as never })).rejects.toMatchObject({ code: 'HP_ERR_INVALID_PLACEMENT' });
+    const bare = await createPool({ threads: 1 });
+    await expect(bare.run('topk', { vector: [1] })).rejects.toMatchObject({ code: 'HP_ERR_INVALID_ARGUMENT' });
+    await bare.close();
+  });
+
+  it('counts outcomes and timings per kernel and placement', async () => {
+    const before = pool.stats().kernels.find((k) => k.kernel === 'echo' && k.placement === 'ts-worker')?.outcomes.ok ?? 0;
+    await Promise.all([1, 2, 3].map((v) => pool.run('echo', v, { placement: 'ts-worker' })));
+    const s = pool.stats();
+    const echo = s.kernels.find((k) => k.kernel === 'echo' && k.placement === 'ts-worker')!;
+    expect(echo.outcomes.ok - before).toBe(3);
+    expect(echo.run.count).toBeGreaterThanOrEqual(3);
+    expect(s.utilization).toBeGreaterThan(0);
+    expect(s.utilization).toBeLessThanOrEqual(1);
+    expect([s.queueDepth, s.inFlight, s.threads]).toEqual([0, 0, 2]);
+  });
+});
