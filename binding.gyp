@@ -8,6 +8,8 @@
       "target_name": "hotpath",
       "sources": [
         "native/addon.cc",
+        "native/simd.cc",
+        "native/memread.cc",
         "native/topk.cc",
         "native/topk_napi.cc",
         "native/toplist.cc",

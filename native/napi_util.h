@@ -110,11 +110,20 @@ inline bool GetCount(const Napi::CallbackInfo& info, size_t index, const char* n
 // True when the typed array's backing store is a SharedArrayBuffer, which can
 // never be detached: an AsyncWorker may then read it in place. Anything else
 // must be copied before the work is queued (a transferred ArrayBuffer during
-// AsyncWorker work was a use-after-free under ASan).
-inline bool IsShared(Napi::Env env, Napi::TypedArray ta) {
-  Napi::Value ctor = env.Global().Get("SharedArrayBuffer");
-  if (!ctor.IsFunction()) return false;
-  return ta.Get("buffer").As<Napi::Object>().InstanceOf(ctor.As<Napi::Function>());
+// AsyncWorker work was a use-after-free under ASan). Asked of the engine, not
+// of JS: the real backing store is shared exactly when it is not an
+// ArrayBuffer (napi_is_arraybuffer is false for a SharedArrayBuffer). Reading
+// `ta.buffer` instead would trust a getter that user code can redefine, and
+// run JS between the argument checks and their use.
+inline bool IsSharedView(napi_env env, napi_value typed_array) {
+  napi_value buffer = nullptr;
+  if (napi_get_typedarray_info(env, typed_array, nullptr, nullptr, nullptr, &buffer, nullptr) !=
+      napi_ok) {
+    return false;
+  }
+  bool is_array_buffer = true;
+  if (napi_is_arraybuffer(env, buffer, &is_array_buffer) != napi_ok) return false;
+  return !is_array_buffer;
 }
 
 }  // namespace hotpath

@@ -27,7 +27,7 @@ export interface NativeBinding {
   topkAsync(data: Float32Array, norms: Float32Array, dims: number, query: Float32Array, k: number,
     exclude?: Uint32Array, cancel?: Int32Array): Promise<TopkRaw>;
   memread(data: Float32Array): number;
-  simd(): 'avx2' | 'sse2';
+  simd(): 'avx2' | 'sse2' | 'scalar';
   toplist(events: Uint32Array, k: number, cancel?: Int32Array): ToplistRaw;
   toplistAsync(events: Uint32Array, k: number, cancel?: Int32Array): Promise<ToplistRaw>;
   fingerprint(samples: Float32Array, sampleRate: number, cancel?: Int32Array): FingerprintRaw;

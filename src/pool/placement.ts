@@ -5,7 +5,6 @@
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { KernelSpec } from './registry.js';
-import type { StatsBook } from './stats.js';
 import type { Task } from './task.js';
 import { PLACEMENTS, type Placement } from './types.js';
 
@@ -44,18 +43,21 @@ export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): 
 }
 
 /** Runs a task on the caller's thread and settles it. */
-export function runInline(task: Task, book: StatsBook): void {
+export function runInline(task: Task): void {
   const t0 = performance.now();
   let raw: unknown;
   try {
     raw = task.spec.run(task.args, task.impl, undefined);
   } catch (err) {
-    book.timing(task.kernel, task.placement, 0, performance.now() - t0, false);
+    task.counters.timing(0, performance.now() - t0);
     task.settle('error', undefined, err);
     return;
   }
   const runMs = performance.now() - t0;
-  book.timing(task.kernel, task.placement, 0, runMs, false);
-  const result = task.spec.result(raw, task.spec.meta?.(task.args));
-  task.settle('ok', { ...result, placement: task.placement, fallback: task.fallback, timing: { waitMs: 0, runMs } });
+  task.counters.timing(0, runMs);
+  const result = task.spec.result(raw, task.spec.meta?.(task.args)) as Record<string, unknown>;
+  result.placement = task.placement;
+  result.fallback = task.fallback;
+  result.timing = { waitMs: 0, runMs };
+  task.settle('ok', result);
 }

@@ -16,10 +16,13 @@ import { kernelSpec } from './registry.js';
 import { Slots } from './slots.js';
 import { StatsBook } from './stats.js';
 import { outcomeOf, Task, type Lane } from './task.js';
-import { PLACEMENTS, type KernelName, type KernelTypes, type Outcome, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult } from './types.js';
+import { PLACEMENTS, type KernelName, type KernelTypes, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult } from './types.js';
 import type { WireResponse, WireTask, WorkerInit } from './wire.js';
 
 interface LaneState {
+  /** Tasks that run at the same time (threads). */
+  readonly parallel: number;
+  /** Tasks handed out at once: parallel x tasksPerWorker. */
   readonly concurrency: number;
   readonly queue: TaskQueue<Task>;
   inflight: number;
@@ -36,6 +39,7 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
 
 export class Pool extends EventEmitter {
   readonly threads: number;
+  readonly tasksPerWorker: number;
   readonly maxQueue: number;
   readonly defaultPlacement: Placement;
   readonly catalog: Catalog | undefined;
@@ -53,16 +57,18 @@ export class Pool extends EventEmitter {
   constructor(options: PoolOptions = {}) {
     super();
     this.threads = positiveInt(options.threads, 'threads', Math.max(1, availableParallelism() - 1));
+    this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 1);
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
     this.defaultPlacement = options.defaultPlacement ?? 'native-worker';
     if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
     this.graceMs = options.cancelGraceMs ?? 250;
     this.catalog = options.catalog;
-    const lane = (concurrency: number): LaneState => ({ concurrency, queue: new TaskQueue(), inflight: 0, runTime: new RunEstimate() });
+    const lane = (parallel: number, depth: number): LaneState =>
+      ({ parallel, concurrency: parallel * depth, queue: new TaskQueue(), inflight: 0, runTime: new RunEstimate() });
     // native-async gets as many libuv threads as the pool has workers, so the
     // placements compare like for like (libuv's pool also serves fs and dns).
-    this.lanes = { worker: lane(this.threads), async: lane(this.threads) };
-    this.slots = new Slots(this.threads * 2);
+    this.lanes = { worker: lane(this.threads, this.tasksPerWorker), async: lane(this.threads, 1) };
+    this.slots = new Slots(this.lanes.worker.concurrency + this.lanes.async.concurrency);
     const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words };
     this.piscina = new Piscina({
       filename: options.workerFile === undefined ? compiledModule('pool/worker.js') : String(options.workerFile),
@@ -71,7 +77,10 @@ export class Pool extends EventEmitter {
       // A fixed-size pool: idle workers are never reaped, so bursty load pays
       // no respawn (about 55 ms a worker here, FACTS.md).
       idleTimeout: 2 ** 31 - 1,
-      concurrentTasksPerWorker: 1,
+      // A worker gets its next task while it runs the current one: the
+      // message round trip is hidden (trivial tasks +24% here, bench:pool).
+      // The worker still runs them one at a time.
+      concurrentTasksPerWorker: this.tasksPerWorker,
       // 'async' (not the default 'sync'): idle workers return to their event
       // loop, so utilization, timers and on-demand profiling work (FACTS.md).
       atomics: 'async',
@@ -90,28 +99,28 @@ export class Pool extends EventEmitter {
   /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
   run<K extends KernelName>(kernel: K, input: KernelTypes[K]['input'], options: RunOptions = {}): Promise<RunResult<K>> {
     return new Promise<RunResult<K>>((resolve, reject) => {
-      const record = (task: Task, outcome: Outcome) => this.book.outcome(task.kernel, task.placement, outcome);
       const spec = kernelSpec(kernel);
       const r: Route = route(options.placement ?? this.defaultPlacement, spec, this.nativeOk);
+      const counters = this.book.counters(kernel, r.placement);
       if (this.closing !== undefined) {
-        this.book.outcome(kernel, r.placement, 'rejected');
+        counters.outcomes.rejected++;
         throw new HotpathError('HP_ERR_POOL_CLOSED', 'the pool is closed');
       }
       let args: unknown;
       try {
         args = spec.validate(input, this.catalog);
       } catch (err) {
-        this.book.outcome(kernel, r.placement, 'error');
+        counters.outcomes.error++;
         throw err;
       }
       const task = new Task(kernel, spec, r.placement, r.impl, r.fallback, r.lane === 'inline' ? 'worker' : r.lane, args,
-        options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, record);
+        options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters);
       if (options.signal?.aborted) {
         task.settle('aborted', undefined, task.abortError());
         return;
       }
       if (r.lane === 'inline') {
-        runInline(task, this.book);
+        runInline(task);
         return;
       }
       this.admit(task, this.lanes[r.lane], options.deadlineMs);
@@ -129,10 +138,11 @@ export class Pool extends EventEmitter {
         task.settle('error', undefined, new HotpathError('HP_ERR_INVALID_ARGUMENT', 'deadlineMs must be a positive number of ms'));
         return;
       }
-      // Expected start: the tasks ahead drain `concurrency` at a time, each
-      // taking the lane's mean run time; then this task's own mean run time.
-      const ahead = saturated ? lane.queue.length + 1 : 0;
-      const expected = (ahead / lane.concurrency) * lane.runTime.ms + this.estimate(task).ms;
+      // Expected start: the tasks ahead of this one beyond the running ones
+      // drain `parallel` at a time, each taking the lane's mean run time;
+      // then this task's own mean run time.
+      const ahead = Math.max(0, lane.queue.length + lane.inflight - lane.parallel + 1);
+      const expected = (ahead / lane.parallel) * lane.runTime.ms + this.estimate(task).ms;
       if (expected > deadlineMs) {
         task.settle('rejected', undefined, new HotpathError('HP_ERR_OVERLOADED',
           `deadline ${deadlineMs} ms cannot be met: about ${expected.toFixed(1)} ms expected`, { details: { expectedMs: expected } }));
@@ -191,19 +201,30 @@ export class Pool extends EventEmitter {
     lane.inflight--;
     if (task.graceTimer !== undefined) clearTimeout(task.graceTimer);
     this.slots.release(task.slot);
+    // Hand the free worker its next task first: the bookkeeping below then
+    // overlaps with the worker's run instead of lengthening every round trip.
+    this.pump(lane);
     if (resp !== undefined) {
       const waitMs = Math.max(0, resp.startedAt - task.enqueuedAt);
-      this.book.timing(task.kernel, task.placement, waitMs, resp.runMs, task.lane === 'worker');
-      lane.runTime.add(resp.runMs);
-      this.estimate(task).add(resp.runMs);
+      if (resp.skipped !== true) {
+        task.counters.timing(waitMs, resp.runMs);
+        if (task.lane === 'worker') this.book.busyMs += resp.runMs;
+        lane.runTime.add(resp.runMs);
+        this.estimate(task).add(resp.runMs);
+      }
       if (resp.error !== undefined) err = fromWire(resp.error);
       else if (!task.settled) {
-        const result = { ...task.spec.result(resp.raw, task.meta), placement: task.placement, fallback: task.fallback, timing: { waitMs, runMs: resp.runMs } };
+        // Fields added to the kernel's fresh result object, not spread into a
+        // new one: this runs once per task on the event loop.
+        const result = task.spec.result(resp.raw, task.meta) as Record<string, unknown>;
+        result.placement = task.placement;
+        result.fallback = task.fallback;
+        result.timing = { waitMs, runMs: resp.runMs };
         task.settle('ok', result);
       }
     }
     if (err !== undefined) task.settle(outcomeOf(err), undefined, err);
-    this.pump(lane);
+    this.checkIdle();
   }
 
   /** Abort or deadline: a queued task leaves at once; a running one is told to stop through its flag. */

@@ -6,15 +6,22 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { KernelName, KernelStats, Outcome, Percentiles, Placement } from './types.js';
 
-interface Entry {
-  kernel: KernelName;
-  placement: Placement;
-  outcomes: Record<Outcome, number>;
-  wait: RecordableHistogram;
-  run: RecordableHistogram;
-}
-
 const toUs = (ms: number): number => Math.max(1, Math.round(ms * 1000));
+
+/** The counters of one kernel x placement. A task looks its entry up once and keeps it. */
+export class Counters {
+  readonly outcomes: Record<Outcome, number> = { ok: 0, error: 0, aborted: 0, timeout: 0, rejected: 0 };
+  readonly wait: RecordableHistogram = createHistogram();
+  readonly run: RecordableHistogram = createHistogram();
+
+  constructor(readonly kernel: KernelName, readonly placement: Placement) {}
+
+  /** A task that reached its kernel: its wait and run times. */
+  timing(waitMs: number, runMs: number): void {
+    this.wait.record(toUs(waitMs));
+    this.run.record(toUs(runMs));
+  }
+}
 
 function percentiles(h: RecordableHistogram): Percentiles {
   if (h.count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
@@ -29,36 +36,17 @@ function percentiles(h: RecordableHistogram): Percentiles {
 }
 
 export class StatsBook {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Counters>();
   /** Kernel time spent in worker threads, ms. */
   busyMs = 0;
   restarts = 0;
   startedAt = performance.now();
 
-  private entry(kernel: KernelName, placement: Placement): Entry {
-    const key = `${kernel}\u0000${placement}`;
-    let e = this.entries.get(key);
-    if (e === undefined) {
-      e = {
-        kernel, placement,
-        outcomes: { ok: 0, error: 0, aborted: 0, timeout: 0, rejected: 0 },
-        wait: createHistogram(), run: createHistogram(),
-      };
-      this.entries.set(key, e);
-    }
-    return e;
-  }
-
-  outcome(kernel: KernelName, placement: Placement, outcome: Outcome): void {
-    this.entry(kernel, placement).outcomes[outcome]++;
-  }
-
-  /** A task that reached its kernel: its wait and run times. */
-  timing(kernel: KernelName, placement: Placement, waitMs: number, runMs: number, inWorker: boolean): void {
-    const e = this.entry(kernel, placement);
-    e.wait.record(toUs(waitMs));
-    e.run.record(toUs(runMs));
-    if (inWorker) this.busyMs += runMs;
+  counters(kernel: KernelName, placement: Placement): Counters {
+    const key = kernel + '|' + placement;
+    let c = this.entries.get(key);
+    if (c === undefined) this.entries.set(key, (c = new Counters(kernel, placement)));
+    return c;
   }
 
   /** Forgets everything (after the pool's own warm-up tasks). */

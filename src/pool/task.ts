@@ -5,6 +5,7 @@ import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { Queued } from './queue.js';
 import type { KernelSpec } from './registry.js';
+import type { Counters } from './stats.js';
 import type { KernelName, Outcome, Placement } from './types.js';
 
 export type Lane = 'worker' | 'async';
@@ -35,7 +36,7 @@ export class Task implements Queued {
     readonly signal: AbortSignal | undefined,
     private readonly resolveFn: (value: object) => void,
     private readonly rejectFn: (err: unknown) => void,
-    private readonly record: (task: Task, outcome: Outcome) => void,
+    readonly counters: Counters,
   ) {}
 
   /** Settles once; later calls are ignored. Returns whether this call settled it. */
@@ -44,7 +45,7 @@ export class Task implements Queued {
     this.settled = true;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
-    this.record(this, outcome);
+    this.counters.outcomes[outcome]++;
     if (err !== undefined) this.rejectFn(err);
     else this.resolveFn(value!);
     return true;

@@ -65,7 +65,14 @@ export interface PoolOptions {
   catalog?: Catalog;
   /** Worker threads. Default: available cores - 1 (the event loop keeps one), at least 1. */
   threads?: number;
-  /** Tasks waiting beyond those running; past it run() rejects with HP_ERR_QUEUE_FULL. Default 256. */
+  /**
+   * Tasks handed to each worker at once: it runs them one at a time, but gets
+   * the next while it runs the current one, hiding the message round trip.
+   * 1 hands a task only to an idle worker (no task ever waits behind a long
+   * one on a busy worker while another is idle). Default 2.
+   */
+  tasksPerWorker?: number;
+  /** Tasks waiting beyond those handed to workers; past it run() rejects with HP_ERR_QUEUE_FULL. Default 256. */
   maxQueue?: number;
   /** Placement when run() names none. Default 'native-worker'. */
   defaultPlacement?: Placement;

@@ -25,4 +25,6 @@ export interface WireResponse {
   /** performance.timeOrigin + now() when the kernel started, ms (comparable across threads). */
   startedAt: number;
   runMs: number;
+  /** The cancel flag was already set when the worker got the task: the kernel never ran. */
+  skipped?: boolean;
 }

@@ -25,8 +25,10 @@ export default function runTask(task: WireTask): WireResponse | object {
   Atomics.store(words, 2 * task.slot + 1, threadId);
   const cancel = Slots.flag(words, task.slot);
   const spec = KERNELS[task.kernel];
+  if (Atomics.load(cancel, 0) !== 0) {
+    return { error: toWire(abortedError(task.kernel)), startedAt, runMs: 0, skipped: true } satisfies WireResponse;
+  }
   try {
-    if (Atomics.load(cancel, 0) !== 0) throw abortedError(task.kernel);
     const raw = spec.run(spec.fromWire(task.wire, catalog), task.impl, cancel);
     const response: WireResponse = { raw, startedAt, runMs: performance.now() - t0 };
     const buffers = spec.resultTransfer(raw);

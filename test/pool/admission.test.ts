@@ -12,7 +12,8 @@ afterEach(async () => {
 
 describe('back-pressure', () => {
   it('rejects past maxQueue at once with HP_ERR_QUEUE_FULL, and the accepted ones complete', async () => {
-    pool = await createPool({ threads: 1, maxQueue: 2, workerFile: FAULT_WORKER });
+    // tasksPerWorker 1: a task is handed only to an idle worker, so the queue counts are exact.
+    pool = await createPool({ threads: 1, tasksPerWorker: 1, maxQueue: 2, workerFile: FAULT_WORKER });
     const p = pool;
     const ac = new AbortController();
     const started = nextStart('spin');
@@ -32,7 +33,7 @@ describe('back-pressure', () => {
   });
 
   it('inline placements are never queued', async () => {
-    pool = await createPool({ threads: 1, maxQueue: 0, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, tasksPerWorker: 1, maxQueue: 0, workerFile: FAULT_WORKER });
     const ac = new AbortController();
     const started = nextStart('spin');
     const running = pool.run('spin', { us: 5_000_000 }, { placement: 'ts-worker', signal: ac.signal });
@@ -46,7 +47,7 @@ describe('back-pressure', () => {
 
 describe('deadlines', () => {
   it('refuses at once a deadline the queue cannot meet (HP_ERR_OVERLOADED), from measured run times', async () => {
-    pool = await createPool({ threads: 1, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, tasksPerWorker: 1, workerFile: FAULT_WORKER });
     const p = pool;
     // Teach the pool what a spin of 20 ms costs.
     for (let i = 0; i < 3; i++) await p.run('spin', { us: 20_000 }, { placement: 'ts-worker' });

@@ -76,6 +76,29 @@ describe.each(placements)('abort of a running topk (%s)', (placement) => {
 });
 
 describe('abort and deadline of queued and finished tasks', () => {
+  it('a task handed to a busy worker (tasksPerWorker 2) aborts at once and its kernel never runs', async () => {
+    const pool = await createPool({ threads: 1, tasksPerWorker: 2, workerFile: FAULT_WORKER });
+    const ac1 = new AbortController();
+    const started = nextStart('spin');
+    const running = pool.run('spin', { us: 5_000_000 }, { placement: 'ts-worker', signal: ac1.signal });
+    await started;
+    const ac2 = new AbortController();
+    const waiting = pool.run('spin', { us: 1 }, { placement: 'ts-worker', signal: ac2.signal });
+    expect([pool.stats().inFlight, pool.stats().queueDepth]).toEqual([2, 0]);
+    ac2.abort();
+    expect((await rejection(waiting)).code).toBe('HP_ERR_ABORTED');
+    ac1.abort();
+    expect((await rejection(running)).code).toBe('HP_ERR_ABORTED');
+    // The waiting task reached the worker, saw its flag and returned without
+    // running: only the long spin has a run time. (The echo comes back after
+    // both spins: one worker answers in order.)
+    await pool.run('echo', 'sync', { placement: 'ts-worker' });
+    expect(pool.stats().inFlight).toBe(0);
+    const spin = pool.stats().kernels.find((k) => k.kernel === 'spin')!;
+    expect([spin.run.count, spin.outcomes.aborted]).toEqual([1, 2]);
+    await pool.close();
+  });
+
   it('a queued task aborts at once without ever starting', async () => {
     const ac1 = new AbortController();
     const running = pool.run('spin', { us: 5_000_000 }, { placement: 'ts-worker', signal: ac1.signal });
