@@ -33,5 +33,5 @@ const env = {
   HOTPATH_REQUIRE_NATIVE: '1',
 };
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const run = spawnSync(process.execPath, [vitest, 'run', 'test/kernels', 'test/native'], { stdio: 'inherit', env });
+const run = spawnSync(process.execPath, [vitest, 'run', 'test/kernels', 'test/native', 'test/pool'], { stdio: 'inherit', env });
 process.exit(run.status ?? 1);

