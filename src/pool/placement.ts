@@ -45,15 +45,18 @@ export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): 
 /** Runs a task on the caller's thread and settles it. */
 export function runInline(task: Task): void {
   const t0 = performance.now();
+  task.dispatchedAt = task.startedAt = performance.timeOrigin + t0;
   let raw: unknown;
   try {
     raw = task.spec.run(task.args, task.impl, undefined);
   } catch (err) {
-    task.counters.timing(0, performance.now() - t0);
+    task.endedAt = performance.timeOrigin + performance.now();
+    task.counters.timing(0, task.endedAt - task.startedAt);
     task.settle('error', undefined, err);
     return;
   }
   const runMs = performance.now() - t0;
+  task.endedAt = task.startedAt + runMs;
   task.counters.timing(0, runMs);
   const result = task.spec.result(raw, task.spec.meta?.(task.args)) as Record<string, unknown>;
   result.placement = task.placement;

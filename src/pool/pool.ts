@@ -16,7 +16,7 @@ import { kernelSpec } from './registry.js';
 import { Slots } from './slots.js';
 import { StatsBook } from './stats.js';
 import { outcomeOf, Task, type Lane } from './task.js';
-import { PLACEMENTS, type KernelName, type KernelTypes, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult } from './types.js';
+import { PLACEMENTS, type KernelName, type KernelTypes, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
 import type { WireResponse, WireTask, WorkerInit } from './wire.js';
 
 interface LaneState {
@@ -28,6 +28,8 @@ interface LaneState {
   inflight: number;
   readonly runTime: RunEstimate;
 }
+
+let poolSeq = 0;
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -43,6 +45,8 @@ export class Pool extends EventEmitter {
   readonly maxQueue: number;
   readonly defaultPlacement: Placement;
   readonly catalog: Catalog | undefined;
+  /** BroadcastChannel name on which this pool's workers take out-of-band commands (profiling). */
+  readonly controlChannel = `hotpath:control:${process.pid}:${++poolSeq}`;
   private readonly graceMs: number;
   private readonly piscina: Piscina;
   private readonly slots: Slots;
@@ -53,6 +57,7 @@ export class Pool extends EventEmitter {
   private closing: Promise<void> | undefined;
   private destroying = false;
   private idleWaiters: (() => void)[] = [];
+  private tracer: ((trace: TaskTrace) => void) | undefined;
 
   constructor(options: PoolOptions = {}) {
     super();
@@ -69,7 +74,7 @@ export class Pool extends EventEmitter {
     // placements compare like for like (libuv's pool also serves fs and dns).
     this.lanes = { worker: lane(this.threads, this.tasksPerWorker), async: lane(this.threads, 1) };
     this.slots = new Slots(this.lanes.worker.concurrency + this.lanes.async.concurrency);
-    const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words };
+    const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words, control: this.controlChannel };
     this.piscina = new Piscina({
       filename: options.workerFile === undefined ? compiledModule('pool/worker.js') : String(options.workerFile),
       minThreads: this.threads,
@@ -98,6 +103,7 @@ export class Pool extends EventEmitter {
 
   /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
   run<K extends KernelName>(kernel: K, input: KernelTypes[K]['input'], options: RunOptions = {}): Promise<RunResult<K>> {
+    const calledAt = performance.timeOrigin + performance.now();
     return new Promise<RunResult<K>>((resolve, reject) => {
       const spec = kernelSpec(kernel);
       const r: Route = route(options.placement ?? this.defaultPlacement, spec, this.nativeOk);
@@ -114,7 +120,7 @@ export class Pool extends EventEmitter {
         throw err;
       }
       const task = new Task(kernel, spec, r.placement, r.impl, r.fallback, r.lane === 'inline' ? 'worker' : r.lane, args,
-        options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters);
+        options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters, calledAt, this.tracer);
       if (options.signal?.aborted) {
         task.settle('aborted', undefined, task.abortError());
         return;
@@ -181,6 +187,7 @@ export class Pool extends EventEmitter {
     const { spec } = task;
     task.meta = spec.meta?.(task.args);
     const onError = (err: unknown) => this.returned(task, lane, undefined, err);
+    task.dispatchedAt = performance.timeOrigin + performance.now();
     if (task.lane === 'async') {
       const t0 = performance.now();
       spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
@@ -207,6 +214,8 @@ export class Pool extends EventEmitter {
     if (resp !== undefined) {
       const waitMs = Math.max(0, resp.startedAt - task.enqueuedAt);
       if (resp.skipped !== true) {
+        task.startedAt = resp.startedAt;
+        task.endedAt = resp.startedAt + resp.runMs;
         task.counters.timing(waitMs, resp.runMs);
         if (task.lane === 'worker') this.book.busyMs += resp.runMs;
         lane.runTime.add(resp.runMs);
@@ -261,6 +270,18 @@ export class Pool extends EventEmitter {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * Calls `listener` with the trace of every task that settles from now on
+   * (see TaskTrace: where each task's time went). Returns a function that
+   * stops it. One listener at a time; costs nothing while none is set.
+   */
+  traceTasks(listener: (trace: TaskTrace) => void): () => void {
+    this.tracer = listener;
+    return () => {
+      if (this.tracer === listener) this.tracer = undefined;
+    };
   }
 
   /** Zeroes the counters and histograms (createPool does it after its warm-up tasks). */

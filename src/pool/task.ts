@@ -6,7 +6,7 @@ import type { Impl } from '../kernels/common.js';
 import type { Queued } from './queue.js';
 import type { KernelSpec } from './registry.js';
 import type { Counters } from './stats.js';
-import type { KernelName, Outcome, Placement } from './types.js';
+import type { KernelName, Outcome, Placement, TaskTrace } from './types.js';
 
 export type Lane = 'worker' | 'async';
 
@@ -18,6 +18,11 @@ export class Task implements Queued {
   slot = -1;
   /** Absolute ms (timeOrigin + now), comparable with a worker's clock. */
   readonly enqueuedAt = performance.timeOrigin + performance.now();
+  /** Handed to a worker or to libuv (absolute ms); 0 until then. */
+  dispatchedAt = 0;
+  /** Kernel start and end on the thread that ran it (absolute ms); 0 if it never ran. */
+  startedAt = 0;
+  endedAt = 0;
   deadlineTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   onAbort: (() => void) | undefined;
@@ -37,6 +42,9 @@ export class Task implements Queued {
     private readonly resolveFn: (value: object) => void,
     private readonly rejectFn: (err: unknown) => void,
     readonly counters: Counters,
+    /** When run() was called (absolute ms): validation happens between it and enqueuedAt. */
+    readonly calledAt: number,
+    private readonly tracer: ((trace: TaskTrace) => void) | undefined,
   ) {}
 
   /** Settles once; later calls are ignored. Returns whether this call settled it. */
@@ -46,9 +54,15 @@ export class Task implements Queued {
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
     this.counters.outcomes[outcome]++;
+    if (this.tracer !== undefined) this.trace(outcome);
     if (err !== undefined) this.rejectFn(err);
     else this.resolveFn(value!);
     return true;
+  }
+
+  private trace(outcome: Outcome): void {
+    const { kernel, placement, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt } = this;
+    this.tracer!({ kernel, placement, outcome, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt, settledAt: performance.timeOrigin + performance.now() });
   }
 
   abortError(): HotpathError {

@@ -120,3 +120,23 @@ export interface PoolStats {
   uptimeMs: number;
   kernels: KernelStats[];
 }
+
+/**
+ * One task's path through the pool, for profiling (pool.traceTasks). Times are
+ * absolute ms (performance.timeOrigin + performance.now()), comparable across
+ * threads; 0 where the task never got there. The parts of a task's latency:
+ * main thread before queueing (validation) = enqueuedAt - calledAt; queue
+ * wait = dispatchedAt - enqueuedAt; transfer to the worker = startedAt -
+ * dispatchedAt; run = endedAt - startedAt; return = settledAt - endedAt.
+ */
+export interface TaskTrace {
+  kernel: KernelName;
+  placement: Placement;
+  outcome: Outcome;
+  calledAt: number;
+  enqueuedAt: number;
+  dispatchedAt: number;
+  startedAt: number;
+  endedAt: number;
+  settledAt: number;
+}

@@ -10,6 +10,8 @@ export interface WorkerInit {
   catalog: Catalog | undefined;
   /** Control words (see slots.ts). */
   words: Int32Array;
+  /** BroadcastChannel name for out-of-band commands to every worker of this pool (profiling). */
+  control: string;
 }
 
 export interface WireTask {

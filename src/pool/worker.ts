@@ -11,6 +11,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Catalog } from '../catalog/catalog.js';
 import { toWire } from '../errors.js';
 import { abortedError } from '../kernels/common.js';
+import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
 import { Slots } from './slots.js';
 import type { WireResponse, WireTask, WorkerInit } from './wire.js';
@@ -18,6 +19,7 @@ import type { WireResponse, WireTask, WorkerInit } from './wire.js';
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
 const words = init.words;
+listenForControl(init.control);
 
 export default function runTask(task: WireTask): WireResponse | object {
   const t0 = performance.now();

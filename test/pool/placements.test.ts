@@ -6,7 +6,7 @@ import { fingerprint } from '../../src/kernels/fingerprint/index.js';
 import { topk } from '../../src/kernels/topk/index.js';
 import { toplist } from '../../src/kernels/toplist/index.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { PLACEMENTS } from '../../src/pool/types.js';
+import { PLACEMENTS, type TaskTrace } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
 const hasNative = addonOrSkip() !== null;
@@ -79,7 +79,7 @@ describe('pool inputs', () => {
   });
 
   it('refuses unknown kernels, placements and a pool without a catalog with codes', async () => {
-    await expect(pool.run('nope' as never, {})).rejects.toMatchObject({ code: 'HP_ERR_UNKNOWN_KERNEL' });
+    await expect(pool.run('nope' as never, {} as never)).rejects.toMatchObject({ code: 'HP_ERR_UNKNOWN_KERNEL' });
     await expect(pool.run('echo', 1, { placement: 'gpu' as never })).rejects.toMatchObject({ code: 'HP_ERR_INVALID_PLACEMENT' });
     const bare = await createPool({ threads: 1 });
     await expect(bare.run('topk', { vector: [1] })).rejects.toMatchObject({ code: 'HP_ERR_INVALID_ARGUMENT' });
@@ -96,5 +96,20 @@ describe('pool inputs', () => {
     expect(s.utilization).toBeGreaterThan(0);
     expect(s.utilization).toBeLessThanOrEqual(1);
     expect([s.queueDepth, s.inFlight, s.threads]).toEqual([0, 0, 2]);
+  });
+
+  it.each(PLACEMENTS)('traces where a task\'s time went (%s), in order, across threads', async (placement) => {
+    const traces: TaskTrace[] = [];
+    const stop = pool.traceTasks((t) => traces.push(t));
+    await pool.run('spin', { us: 3000 }, { placement });
+    stop();
+    await pool.run('echo', 'untraced', { placement: 'ts-worker' });
+    expect(traces).toHaveLength(1);
+    const t = traces[0];
+    expect([t.kernel, t.outcome]).toEqual(['spin', 'ok']);
+    // Worker clocks (timeOrigin + now) agree with the main thread's to well under 1 ms.
+    const order = [t.calledAt, t.enqueuedAt, t.dispatchedAt, t.startedAt, t.endedAt, t.settledAt];
+    for (let i = 1; i < order.length; i++) expect(order[i]).toBeGreaterThanOrEqual(order[i - 1] - 1);
+    expect(t.endedAt - t.startedAt).toBeGreaterThanOrEqual(3);
   });
 });
