@@ -1,33 +1,25 @@
 // createPool: a typed compute pool over Piscina. We keep our own FIFO in
-// front of Piscina and hand it a task only when a worker is free, so that a
-// queued task can be aborted at once, the queue depth we use for deadline
-// admission is exact, and back-pressure is ours (Piscina's queue-full error
-// has no code). Piscina keeps the threads: start, respawn, resource limits.
+// front of Piscina and hand it work only when a worker is free (in batches
+// under load, dispatch.ts), so that a queued task can be aborted at once, the
+// queue depth we use for deadline admission is exact, and back-pressure is
+// ours (Piscina's queue-full error has no code). Piscina keeps the threads:
+// start, respawn, resource limits.
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Catalog } from '../catalog/catalog.js';
-import { fromWire, HotpathError } from '../errors.js';
+import { HotpathError } from '../errors.js';
 import { nativeAvailable } from '../native/binding.js';
 import { compiledModule } from '../paths.js';
+import { Dispatcher } from './dispatch.js';
+import { DEFAULT_MAX_BATCH, Lane } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
-import { RunEstimate, TaskQueue } from './queue.js';
 import { kernelSpec } from './registry.js';
 import { Slots } from './slots.js';
 import { StatsBook } from './stats.js';
-import { outcomeOf, Task, type Lane } from './task.js';
+import { outcomeOf, Task } from './task.js';
 import { PLACEMENTS, type KernelName, type KernelTypes, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
-import type { WireResponse, WireTask, WorkerInit } from './wire.js';
-
-interface LaneState {
-  /** Tasks that run at the same time (threads). */
-  readonly parallel: number;
-  /** Tasks handed out at once: parallel x tasksPerWorker. */
-  readonly concurrency: number;
-  readonly queue: TaskQueue<Task>;
-  inflight: number;
-  readonly runTime: RunEstimate;
-}
+import type { WorkerInit } from './wire.js';
 
 let poolSeq = 0;
 
@@ -51,8 +43,8 @@ export class Pool extends EventEmitter {
   private readonly piscina: Piscina;
   private readonly slots: Slots;
   private readonly book = new StatsBook();
-  private readonly lanes: Record<Lane, LaneState>;
-  private readonly estimates = new Map<string, RunEstimate>();
+  private readonly lanes: Record<Task['lane'], Lane>;
+  private readonly dispatcher: Dispatcher;
   private readonly nativeOk = nativeAvailable();
   private closing: Promise<void> | undefined;
   private destroying = false;
@@ -68,12 +60,14 @@ export class Pool extends EventEmitter {
     if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
     this.graceMs = options.cancelGraceMs ?? 250;
     this.catalog = options.catalog;
-    const lane = (parallel: number, depth: number): LaneState =>
-      ({ parallel, concurrency: parallel * depth, queue: new TaskQueue(), inflight: 0, runTime: new RunEstimate() });
+    const maxBatch = positiveInt(options.maxBatch, 'maxBatch', DEFAULT_MAX_BATCH);
     // native-async gets as many libuv threads as the pool has workers, so the
     // placements compare like for like (libuv's pool also serves fs and dns).
-    this.lanes = { worker: lane(this.threads, this.tasksPerWorker), async: lane(this.threads, 1) };
-    this.slots = new Slots(this.lanes.worker.concurrency + this.lanes.async.concurrency);
+    this.lanes = {
+      worker: new Lane(this.threads, this.threads * this.tasksPerWorker, maxBatch),
+      async: new Lane(this.threads, this.threads, 1),
+    };
+    this.slots = new Slots(this.threads * this.tasksPerWorker * maxBatch + this.threads);
     const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words, control: this.controlChannel };
     this.piscina = new Piscina({
       filename: options.workerFile === undefined ? compiledModule('pool/worker.js') : String(options.workerFile),
@@ -99,6 +93,7 @@ export class Pool extends EventEmitter {
     });
     // 'workerReady' fires when a (re)started worker can take tasks.
     this.piscina.on('workerCreate', () => this.emit('workerReady'));
+    this.dispatcher = new Dispatcher(this.piscina, this.slots, this.book, () => this.checkIdle());
   }
 
   /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
@@ -133,9 +128,8 @@ export class Pool extends EventEmitter {
     });
   }
 
-  private admit(task: Task, lane: LaneState, deadlineMs: number | undefined): void {
-    const saturated = lane.inflight >= lane.concurrency;
-    if (saturated && lane.queue.length >= this.maxQueue) {
+  private admit(task: Task, lane: Lane, deadlineMs: number | undefined): void {
+    if (lane.messages >= lane.concurrency && lane.queue.length >= this.maxQueue) {
       task.settle('rejected', undefined, new HotpathError('HP_ERR_QUEUE_FULL', `queue full (${this.maxQueue} waiting)`));
       return;
     }
@@ -144,11 +138,7 @@ export class Pool extends EventEmitter {
         task.settle('error', undefined, new HotpathError('HP_ERR_INVALID_ARGUMENT', 'deadlineMs must be a positive number of ms'));
         return;
       }
-      // Expected start: the tasks ahead of this one beyond the running ones
-      // drain `parallel` at a time, each taking the lane's mean run time;
-      // then this task's own mean run time.
-      const ahead = Math.max(0, lane.queue.length + lane.inflight - lane.parallel + 1);
-      const expected = (ahead / lane.parallel) * lane.runTime.ms + this.estimate(task).ms;
+      const expected = lane.expectedWaitMs() + this.dispatcher.estimate(task).ms;
       if (expected > deadlineMs) {
         task.settle('rejected', undefined, new HotpathError('HP_ERR_OVERLOADED',
           `deadline ${deadlineMs} ms cannot be met: about ${expected.toFixed(1)} ms expected`, { details: { expectedMs: expected } }));
@@ -161,79 +151,7 @@ export class Pool extends EventEmitter {
       task.signal.addEventListener('abort', task.onAbort, { once: true });
     }
     lane.queue.push(task);
-    this.pump(lane);
-  }
-
-  private estimate(task: Task): RunEstimate {
-    const key = `${task.kernel}/${task.placement}`;
-    let e = this.estimates.get(key);
-    if (e === undefined) this.estimates.set(key, (e = new RunEstimate()));
-    return e;
-  }
-
-  private pump(lane: LaneState): void {
-    while (lane.inflight < lane.concurrency) {
-      const task = lane.queue.shift();
-      if (task === undefined) break;
-      this.start(task, lane);
-    }
-    this.checkIdle();
-  }
-
-  private start(task: Task, lane: LaneState): void {
-    task.state = 'running';
-    task.slot = this.slots.acquire();
-    lane.inflight++;
-    const { spec } = task;
-    task.meta = spec.meta?.(task.args);
-    const onError = (err: unknown) => this.returned(task, lane, undefined, err);
-    task.dispatchedAt = performance.timeOrigin + performance.now();
-    if (task.lane === 'async') {
-      const t0 = performance.now();
-      spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
-        (raw) => this.returned(task, lane, { raw, startedAt: performance.timeOrigin + t0, runMs: performance.now() - t0 }),
-        onError,
-      );
-      return;
-    }
-    const transferList: ArrayBuffer[] = [];
-    const wire: WireTask = { kernel: task.kernel, impl: task.impl, slot: task.slot, wire: spec.toWire(task.args, task.transfer, transferList) };
-    task.args = undefined; // the input now belongs to the worker
-    this.piscina.run(wire, { transferList }).then((resp: WireResponse) => this.returned(task, lane, resp), (err: unknown) =>
-      onError(new HotpathError('HP_ERR_WORKER_CRASHED', `the worker running ${task.kernel} died: ${(err as Error)?.message}`, { cause: err })));
-  }
-
-  private returned(task: Task, lane: LaneState, resp: WireResponse | undefined, err?: unknown): void {
-    task.state = 'returned';
-    lane.inflight--;
-    if (task.graceTimer !== undefined) clearTimeout(task.graceTimer);
-    this.slots.release(task.slot);
-    // Hand the free worker its next task first: the bookkeeping below then
-    // overlaps with the worker's run instead of lengthening every round trip.
-    this.pump(lane);
-    if (resp !== undefined) {
-      const waitMs = Math.max(0, resp.startedAt - task.enqueuedAt);
-      if (resp.skipped !== true) {
-        task.startedAt = resp.startedAt;
-        task.endedAt = resp.startedAt + resp.runMs;
-        task.counters.timing(waitMs, resp.runMs);
-        if (task.lane === 'worker') this.book.busyMs += resp.runMs;
-        lane.runTime.add(resp.runMs);
-        this.estimate(task).add(resp.runMs);
-      }
-      if (resp.error !== undefined) err = fromWire(resp.error);
-      else if (!task.settled) {
-        // Fields added to the kernel's fresh result object, not spread into a
-        // new one: this runs once per task on the event loop.
-        const result = task.spec.result(resp.raw, task.meta) as Record<string, unknown>;
-        result.placement = task.placement;
-        result.fallback = task.fallback;
-        result.timing = { waitMs, runMs: resp.runMs };
-        task.settle('ok', result);
-      }
-    }
-    if (err !== undefined) task.settle(outcomeOf(err), undefined, err);
-    this.checkIdle();
+    this.dispatcher.pump(lane);
   }
 
   /** Abort or deadline: a queued task leaves at once; a running one is told to stop through its flag. */
@@ -246,27 +164,13 @@ export class Pool extends EventEmitter {
       this.checkIdle();
       return;
     }
-    this.slots.cancel(task.slot);
     task.settle(outcomeOf(err), undefined, err);
-    if (task.lane === 'worker') {
-      task.graceTimer = setTimeout(() => this.replaceWorker(task), this.graceMs);
-      task.graceTimer.unref();
-    }
-  }
-
-  // A kernel that ignored its cancel flag for the whole grace period: end its
-  // worker (Piscina starts a new one). A native call cannot be interrupted,
-  // so this frees the core only once the call returns (FACTS.md).
-  private replaceWorker(task: Task): void {
-    if (task.state !== 'running') return;
-    const tid = this.slots.startedBy(task.slot);
-    const worker = this.piscina.threads.find((w) => w.threadId === tid);
-    if (worker !== undefined) void worker.terminate();
+    this.dispatcher.cancelRunning(task, this.graceMs);
   }
 
   private checkIdle(): void {
     if (this.idleWaiters.length === 0) return;
-    for (const lane of Object.values(this.lanes)) if (lane.inflight > 0 || lane.queue.length > 0) return;
+    if (!this.lanes.worker.idle || !this.lanes.async.idle) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
@@ -297,6 +201,7 @@ export class Pool extends EventEmitter {
       inFlight: this.lanes.worker.inflight + this.lanes.async.inflight,
       restarts: this.book.restarts,
       utilization: uptimeMs > 0 ? Math.min(1, this.book.busyMs / (this.threads * uptimeMs)) : 0,
+      batches: { messages: this.dispatcher.messages, tasks: this.dispatcher.tasks },
       busyMs: this.book.busyMs,
       uptimeMs,
       kernels: this.book.kernels(),

@@ -30,6 +30,14 @@ export class TaskQueue<T extends Queued> {
     }
   }
 
+  /** Puts a task back at the head (a retry after its worker died before running it). */
+  unshift(task: T): void {
+    task.dropped = false;
+    if (this.head > 0) this.items[--this.head] = task;
+    else this.items.unshift(task);
+    this.live++;
+  }
+
   shift(): T | undefined {
     while (this.head < this.items.length) {
       const t = this.items[this.head];

@@ -1,11 +1,15 @@
 // Per-task control words in one SharedArrayBuffer, shared with every worker
 // and with the addon's AsyncWorkers. Slot i holds two Int32s:
 //   [2i]     cancel flag: the kernel polls it (TS and C++), 1 = stop
-//   [2i + 1] threadId of the worker that started the task (0 = not started),
-//            so that a kernel ignoring its flag past the grace period can have
-//            exactly its worker replaced.
+//   [2i + 1] threadId of the worker running the task: 0 = not started yet,
+//            DONE = finished. A kernel ignoring its flag past the grace period
+//            has exactly its worker replaced; when a worker dies, the tasks
+//            of its batches that were not running can be sent again.
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
+
+/** Marker in a slot's second word: the worker finished the task. */
+export const DONE = -1;
 
 export class Slots {
   readonly words: Int32Array;
@@ -34,7 +38,7 @@ export class Slots {
     Atomics.store(this.words, 2 * slot, 1);
   }
 
-  /** threadId of the worker running the slot's task, 0 if it has not started. */
+  /** threadId of the worker running the slot's task, 0 if it has not started, DONE once it finished. */
   startedBy(slot: number): number {
     return Atomics.load(this.words, 2 * slot + 1);
   }

@@ -28,6 +28,8 @@ export class Task implements Queued {
   onAbort: (() => void) | undefined;
   /** What the result mapping needs, captured before the input moves away. */
   meta: unknown;
+  /** Times sent again after its worker died before running it (at most once). */
+  retries = 0;
 
   constructor(
     readonly kernel: KernelName,

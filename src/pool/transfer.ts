@@ -4,14 +4,22 @@
 
 type Moveable = Float32Array | Uint32Array;
 
+// Below this size an input is copied by postMessage instead of moved: a copy
+// of 16 KiB costs about as much as a transfer's fixed cost (detach + new
+// buffer), and a copied input stays with the task, so the pool can send it
+// again if the worker dies before running it.
+export const MOVE_MIN_BYTES = 16 * 1024;
+
 /**
  * Returns the array to post and adds what to transfer to `list`. Shared
- * memory passes by reference. An array spanning its own buffer moves when
- * `transfer` (the caller's array is then detached); otherwise, or for a view
- * into a larger buffer, the exact bytes are copied once and the copy moves.
+ * memory passes by reference, and small arrays are cloned by postMessage. A
+ * larger array spanning its own buffer moves when `transfer` (the caller's
+ * array is then detached); otherwise, or for a view into a larger buffer, the
+ * exact bytes are copied once and the copy moves.
  */
 export function movable<T extends Moveable>(a: T, transfer: boolean, list: ArrayBuffer[]): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
+  if (a.byteLength < MOVE_MIN_BYTES) return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
   if (transfer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !list.includes(a.buffer)) {
     list.push(a.buffer);
     return a;

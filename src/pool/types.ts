@@ -72,6 +72,13 @@ export interface PoolOptions {
    * one on a busy worker while another is idle). Default 2.
    */
   tasksPerWorker?: number;
+  /**
+   * Most tasks in one message to a worker. Under load, waiting tasks go to a
+   * worker in batches (one postMessage each way per batch), each batch capped
+   * at about 1 ms of estimated run time; a lone task goes alone and at once.
+   * 1 turns batching off. Default 64.
+   */
+  maxBatch?: number;
   /** Tasks waiting beyond those handed to workers; past it run() rejects with HP_ERR_QUEUE_FULL. Default 256. */
   maxQueue?: number;
   /** Placement when run() names none. Default 'native-worker'. */
@@ -115,6 +122,8 @@ export interface PoolStats {
   restarts: number;
   /** Busy worker time / (threads x wall time) since the pool started, 0..1. */
   utilization: number;
+  /** Messages sent to worker threads and the tasks they carried (tasks / messages = mean batch size). */
+  batches: { messages: number; tasks: number };
   /** Total kernel run time in worker threads, ms (a counter: rate() it for a windowed utilization). */
   busyMs: number;
   uptimeMs: number;

@@ -21,6 +21,11 @@ export interface WireTask {
   wire: unknown;
 }
 
+/** Several tasks in one message; the answer is { batch: WireResponse[] } in the same order. */
+export interface WireBatch {
+  batch: WireTask[];
+}
+
 export interface WireResponse {
   raw?: unknown;
   error?: WireError;

@@ -1,6 +1,8 @@
 // Piscina worker entry (compiled to dist/src/pool/worker.js: workers load
 // plain JS, no TS loader in production). The catalog and the control words
-// arrive once, in workerData; a task carries only its own input.
+// arrive once, in workerData; a task carries only its own input. A message is
+// one task or a batch of them, run one after the other, each with its own
+// cancel flag, timing, error and result.
 //
 // Errors come back as values, not throws: Piscina turns a thrown error into a
 // plain Error and drops its code and class (FACTS.md), so we send
@@ -13,33 +15,46 @@ import { toWire } from '../errors.js';
 import { abortedError } from '../kernels/common.js';
 import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
-import { Slots } from './slots.js';
-import type { WireResponse, WireTask, WorkerInit } from './wire.js';
+import { DONE, Slots } from './slots.js';
+import type { WireBatch, WireResponse, WireTask, WorkerInit } from './wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
 const words = init.words;
 listenForControl(init.control);
 
-export default function runTask(task: WireTask): WireResponse | object {
+function runOne(task: WireTask, transfer: ArrayBuffer[]): WireResponse {
   const t0 = performance.now();
   const startedAt = performance.timeOrigin + t0;
   Atomics.store(words, 2 * task.slot + 1, threadId);
   const cancel = Slots.flag(words, task.slot);
   const spec = KERNELS[task.kernel];
   if (Atomics.load(cancel, 0) !== 0) {
-    return { error: toWire(abortedError(task.kernel)), startedAt, runMs: 0, skipped: true } satisfies WireResponse;
+    return { error: toWire(abortedError(task.kernel)), startedAt, runMs: 0, skipped: true };
   }
   try {
     const raw = spec.run(spec.fromWire(task.wire, catalog), task.impl, cancel);
-    const response: WireResponse = { raw, startedAt, runMs: performance.now() - t0 };
-    const buffers = spec.resultTransfer(raw);
-    if (buffers.length === 0) return response;
-    return move({
-      get [transferableSymbol]() { return buffers; },
-      get [valueSymbol]() { return response; },
-    });
+    const runMs = performance.now() - t0;
+    for (const b of spec.resultTransfer(raw)) transfer.push(b);
+    return { raw, startedAt, runMs };
   } catch (err) {
-    return { error: toWire(err), startedAt, runMs: performance.now() - t0 } satisfies WireResponse;
+    return { error: toWire(err), startedAt, runMs: performance.now() - t0 };
   }
+}
+
+// Marks the task finished, so that if this worker dies before the batch's
+// answer is sent, the pool knows this task was not the one that killed it.
+function done(task: WireTask, response: WireResponse): WireResponse {
+  Atomics.store(words, 2 * task.slot + 1, DONE);
+  return response;
+}
+
+export default function runMessage(message: WireTask | WireBatch): WireResponse | { batch: WireResponse[] } | object {
+  const transfer: ArrayBuffer[] = [];
+  const value = 'batch' in message ? { batch: message.batch.map((t) => done(t, runOne(t, transfer))) } : done(message, runOne(message, transfer));
+  if (transfer.length === 0) return value;
+  return move({
+    get [transferableSymbol]() { return transfer; },
+    get [valueSymbol]() { return value; },
+  });
 }

@@ -60,14 +60,18 @@ describe.each(PLACEMENTS)('placement %s', (placement) => {
 });
 
 describe('pool inputs', () => {
-  it('moves a caller\'s typed array by default and copies it with transfer: false', async () => {
-    const kept = new Uint32Array([5, 5, 6]);
+  it('moves a large typed array by default, copies it with transfer: false, and copies small ones', async () => {
+    const big = () => Uint32Array.from({ length: 8192 }, (_, i) => (i < 3 ? 5 : 1000 + i)); // 32 KiB
+    const kept = big();
     await pool.run('toplist', { events: kept, k: 1 }, { placement: 'ts-worker', transfer: false });
-    expect(kept.length).toBe(3);
-    const moved = new Uint32Array([5, 5, 6]);
+    expect(kept.length).toBe(8192);
+    const moved = big();
     const res = await pool.run('toplist', { events: moved, k: 1 }, { placement: 'ts-worker' });
-    expect(res.items).toEqual([{ id: 5, count: 2 }]);
+    expect(res.items).toEqual([{ id: 5, count: 3 }]);
     expect(moved.length).toBe(0); // detached: it was transferred, not cloned
+    const small = new Uint32Array([5, 5, 6]); // below 16 KiB a copy is as cheap as a move
+    expect((await pool.run('toplist', { events: small, k: 1 }, { placement: 'ts-worker' })).items).toEqual([{ id: 5, count: 2 }]);
+    expect(small.length).toBe(3);
   });
 
   it('copies only the bytes of a view into a larger buffer, leaving the buffer alone', async () => {

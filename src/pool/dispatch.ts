@@ -1,0 +1,158 @@
+// Hands queued tasks to threads and takes their answers back. Worker-lane
+// tasks travel in batches: one postMessage carries every task a worker gets
+// at once and one carries their answers, so the per-message cost (about
+// 20 us of event-loop CPU through Piscina here, bench:pool) is paid once per
+// batch, not once per task. Inside a batch each task keeps its own slot
+// (cancel flag), timing, error and result.
+import type { Piscina } from 'piscina';
+import { fromWire, HotpathError } from '../errors.js';
+import type { Lane } from './lane.js';
+import { RunEstimate } from './queue.js';
+import { Slots } from './slots.js';
+import type { StatsBook } from './stats.js';
+import { outcomeOf, type Task } from './task.js';
+import type { WireBatch, WireResponse, WireTask } from './wire.js';
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+export class Dispatcher {
+  private readonly estimates = new Map<string, RunEstimate>();
+  /** Messages sent to worker threads, and the tasks they carried. */
+  messages = 0;
+  tasks = 0;
+
+  constructor(
+    private readonly piscina: Piscina,
+    private readonly slots: Slots,
+    private readonly book: StatsBook,
+    private readonly checkIdle: () => void,
+  ) {}
+
+  /** Mean run time of a kernel x placement, learned from the tasks that ran. */
+  estimate(task: Task): RunEstimate {
+    const key = task.kernel + '|' + task.placement;
+    let e = this.estimates.get(key);
+    if (e === undefined) this.estimates.set(key, (e = new RunEstimate()));
+    return e;
+  }
+
+  /** Sends as many messages as the lane allows. */
+  pump(lane: Lane): void {
+    for (let batch = lane.nextBatch(); batch !== undefined; batch = lane.nextBatch()) this.send(batch, lane);
+    this.checkIdle();
+  }
+
+  private prepare(task: Task): void {
+    task.state = 'running';
+    task.slot = this.slots.acquire();
+    task.meta = task.spec.meta?.(task.args);
+    task.dispatchedAt = now();
+  }
+
+  private send(batch: Task[], lane: Lane): void {
+    lane.messages++;
+    lane.inflight += batch.length;
+    if (batch[0].lane === 'async') {
+      // libuv lane: one AsyncWorker per task (its maxBatch is 1).
+      const task = batch[0];
+      this.prepare(task);
+      const t0 = performance.now();
+      task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
+        (raw) => this.finish(batch, lane, [{ raw, startedAt: performance.timeOrigin + t0, runMs: performance.now() - t0 }]),
+        (err: unknown) => this.finish(batch, lane, undefined, err),
+      );
+      return;
+    }
+    const transferList: ArrayBuffer[] = [];
+    const wires: WireTask[] = batch.map((task) => {
+      this.prepare(task);
+      const moved = transferList.length;
+      const wire: WireTask = { kernel: task.kernel, impl: task.impl, slot: task.slot, wire: task.spec.toWire(task.args, task.transfer, transferList) };
+      // A moved input now belongs to the worker; a copied one stays, so the
+      // task can be sent again if the worker dies before running it.
+      if (transferList.length > moved) task.args = undefined;
+      return wire;
+    });
+    const message: WireTask | WireBatch = wires.length === 1 ? wires[0] : { batch: wires };
+    this.messages++;
+    this.tasks += wires.length;
+    this.piscina.run(message, { transferList }).then(
+      (resp: WireResponse | { batch: WireResponse[] }) => this.finish(batch, lane, wires.length === 1 ? [resp as WireResponse] : (resp as { batch: WireResponse[] }).batch),
+      (err: unknown) => this.finish(batch, lane, undefined, new HotpathError('HP_ERR_WORKER_CRASHED',
+        `the worker running ${batch.map((t) => t.kernel).join(', ')} died: ${(err as Error)?.message}`, { cause: err })),
+    );
+  }
+
+  private finish(batch: Task[], lane: Lane, responses: WireResponse[] | undefined, err?: unknown): void {
+    lane.messages--;
+    lane.inflight -= batch.length;
+    const crashed = responses === undefined && batch[0].lane === 'worker';
+    for (const task of batch) {
+      // The worker died: every task of the message but the one it was running
+      // (still marked with its threadId) did not cause it. Those whose input is
+      // still here go back to the head of the queue, once; kernels are pure, so
+      // running a finished one again is safe.
+      const retry = crashed && !task.settled && task.args !== undefined && task.retries === 0 && this.slots.startedBy(task.slot) <= 0;
+      task.state = retry ? 'queued' : 'returned';
+      if (task.graceTimer !== undefined) clearTimeout(task.graceTimer);
+      this.slots.release(task.slot);
+      if (retry) {
+        task.retries++;
+        lane.queue.unshift(task);
+      }
+    }
+    // Send the free worker its next message first: the bookkeeping below then
+    // overlaps with the worker's run instead of lengthening every round trip.
+    this.pump(lane);
+    for (let i = 0; i < batch.length; i++) if (batch[i].state === 'returned') this.complete(batch[i], lane, responses?.[i], err);
+    this.checkIdle();
+  }
+
+  private complete(task: Task, lane: Lane, resp: WireResponse | undefined, err: unknown): void {
+    if (resp !== undefined) {
+      const waitMs = Math.max(0, resp.startedAt - task.enqueuedAt);
+      if (resp.skipped !== true) {
+        task.startedAt = resp.startedAt;
+        task.endedAt = resp.startedAt + resp.runMs;
+        task.counters.timing(waitMs, resp.runMs);
+        if (task.lane === 'worker') this.book.busyMs += resp.runMs;
+        // A cancelled run was cut short: it says nothing of how long the
+        // kernel takes, so it does not feed the estimates.
+        if (resp.error?.code !== 'HP_ERR_ABORTED') {
+          lane.runTime.add(resp.runMs);
+          this.estimate(task).add(resp.runMs);
+        }
+      }
+      if (resp.error !== undefined) err = fromWire(resp.error);
+      else if (!task.settled) {
+        // Fields added to the kernel's fresh result object, not spread into a
+        // new one: this runs once per task on the event loop.
+        const result = task.spec.result(resp.raw, task.meta) as Record<string, unknown>;
+        result.placement = task.placement;
+        result.fallback = task.fallback;
+        result.timing = { waitMs, runMs: resp.runMs };
+        task.settle('ok', result);
+      }
+    }
+    if (err !== undefined) task.settle(outcomeOf(err), undefined, err);
+  }
+
+  /**
+   * A running task was cancelled: set its flag, and if its kernel ignores the
+   * flag for `graceMs`, end its worker (Piscina starts a new one; other tasks
+   * in that worker's batch then fail with HP_ERR_WORKER_CRASHED). A native
+   * call cannot be interrupted, so a worker stuck in one frees its core only
+   * when the call returns (FACTS.md).
+   */
+  cancelRunning(task: Task, graceMs: number): void {
+    this.slots.cancel(task.slot);
+    if (task.lane !== 'worker') return;
+    task.graceTimer = setTimeout(() => {
+      if (task.state !== 'running') return;
+      const tid = this.slots.startedBy(task.slot);
+      const worker = this.piscina.threads.find((w) => w.threadId === tid);
+      if (worker !== undefined) void worker.terminate();
+    }, graceMs);
+    task.graceTimer.unref();
+  }
+}

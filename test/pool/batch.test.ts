@@ -1,0 +1,72 @@
+// Batched dispatch keeps per-task semantics: an abort, a deadline or an error
+// in one task of a batch touches no other task, and a worker that dies in the
+// middle of a batch fails only the task it was running.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../src/pool/pool.js';
+import { FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+
+let pool: Pool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+/** A pool of one thread, blocked by a long task until release() is called. */
+async function blockedPool(): Promise<{ p: Pool; release: () => Promise<void> }> {
+  const p = (pool = await createPool({ threads: 1, workerFile: FAULT_WORKER }));
+  const ac = new AbortController();
+  const started = nextStart('spin');
+  const blocker = p.run('spin', { us: 10_000_000 }, { placement: 'ts-worker', signal: ac.signal });
+  await started;
+  return { p, release: async () => { ac.abort(); await rejection(blocker); } };
+}
+
+describe('batched dispatch', () => {
+  it('sends waiting tasks as one message; abort, deadline and error stay with their own task', async () => {
+    const { p, release } = await blockedPool();
+    const acA = new AbortController();
+    const before = p.stats().batches;
+    const ok1 = p.run('echo', 1, { placement: 'ts-worker' });
+    const aborted = p.run('spin', { us: 200_000 }, { placement: 'ts-worker', signal: acA.signal });
+    const late = p.run('spin', { us: 300_000 }, { placement: 'ts-worker', deadlineMs: 150 });
+    const failing = p.run('echo', { fault: 'kernel-error' }, { placement: 'ts-worker' });
+    const ok2 = p.run('echo', 2, { placement: 'ts-worker' });
+    const ok3 = p.run('spin', { us: 1000 }, { placement: 'ts-worker' });
+    expect(p.stats().queueDepth).toBe(6);
+    const batchSent = nextStart('echo');
+    await release();
+    await batchSent; // the six are in the worker now: abort one of them there
+    acA.abort(new Error('one task of the batch'));
+    expect((await rejection(aborted)).code).toBe('HP_ERR_ABORTED');
+    expect((await rejection(late)).code).toBe('HP_ERR_DEADLINE');
+    expect((await rejection(failing)).code).toBe('HP_ERR_INVALID_ARGUMENT');
+    expect([(await ok1).value, (await ok2).value, (await ok3).us]).toEqual([1, 2, 1000]);
+    const after = p.stats().batches;
+    // The blocker's release sent the six waiting tasks in one message.
+    expect([after.messages - before.messages, after.tasks - before.tasks]).toEqual([1, 6]);
+    // Each task's own timing: ok3 ran about 1 ms, whatever its neighbours did.
+    expect((await ok3).timing.runMs).toBeLessThan(50);
+  });
+
+  it('a worker that dies mid-batch fails only the task it was running; the others are sent again', async () => {
+    const { p, release } = await blockedPool();
+    const before = p.stats().batches;
+    const first = p.run('echo', 'ran before the crash', { placement: 'ts-worker' });
+    const victim = p.run('echo', { fault: 'exit' }, { placement: 'ts-worker' });
+    const after = [3, 4, 5].map((i) => p.run('toplist', { events: [i, i, 9], k: 1 }, { placement: 'ts-worker' }));
+    await release();
+    expect((await rejection(victim)).code).toBe('HP_ERR_WORKER_CRASHED');
+    expect((await first).value).toBe('ran before the crash');
+    expect((await Promise.all(after)).map((r) => r.items[0].id)).toEqual([3, 4, 5]);
+    expect(p.stats().batches.tasks - before.tasks).toBeGreaterThanOrEqual(5 + 4); // 5 in the batch, 4 sent again
+    expect(p.stats().restarts).toBe(1);
+  });
+
+  it('a lone task goes alone and at once', async () => {
+    pool = await createPool({ threads: 1 });
+    const before = pool.stats().batches;
+    await pool.run('echo', 'alone', { placement: 'ts-worker' });
+    expect(pool.stats().batches.messages - before.messages).toBe(1);
+    expect(pool.stats().batches.tasks - before.tasks).toBe(1);
+  });
+});
