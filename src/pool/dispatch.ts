@@ -7,7 +7,7 @@
 import type { Piscina } from 'piscina';
 import { fromWire, HotpathError } from '../errors.js';
 import type { Lane } from './lane.js';
-import { RunEstimate } from './queue.js';
+import type { RunEstimate } from './queue.js';
 import { Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
@@ -16,7 +16,6 @@ import type { WireBatch, WireResponse, WireTask } from './wire.js';
 const now = (): number => performance.timeOrigin + performance.now();
 
 export class Dispatcher {
-  private readonly estimates = new Map<string, RunEstimate>();
   /** Messages sent to worker threads, and the tasks they carried. */
   messages = 0;
   tasks = 0;
@@ -30,10 +29,7 @@ export class Dispatcher {
 
   /** Mean run time of a kernel x placement, learned from the tasks that ran. */
   estimate(task: Task): RunEstimate {
-    const key = task.kernel + '|' + task.placement;
-    let e = this.estimates.get(key);
-    if (e === undefined) this.estimates.set(key, (e = new RunEstimate()));
-    return e;
+    return task.counters.runEstimate;
   }
 
   /** Sends as many messages as the lane allows. */
@@ -46,7 +42,7 @@ export class Dispatcher {
     task.state = 'running';
     task.slot = this.slots.acquire();
     task.meta = task.spec.meta?.(task.args);
-    task.dispatchedAt = now();
+    if (task.traced) task.dispatchedAt = now();
   }
 
   private send(batch: Task[], lane: Lane): void {

@@ -62,6 +62,10 @@ export class Task implements Queued {
     return true;
   }
 
+  get traced(): boolean {
+    return this.tracer !== undefined;
+  }
+
   private trace(outcome: Outcome): void {
     const { kernel, placement, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt } = this;
     this.tracer!({ kernel, placement, outcome, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt, settledAt: performance.timeOrigin + performance.now() });
