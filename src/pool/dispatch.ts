@@ -6,6 +6,7 @@
 // (cancel flag), timing, error and result.
 import type { Piscina } from 'piscina';
 import { fromWire, HotpathError } from '../errors.js';
+import type { AutoPlanner } from './auto.js';
 import type { Lane } from './lane.js';
 import type { RunEstimate } from './queue.js';
 import { Slots } from './slots.js';
@@ -24,6 +25,7 @@ export class Dispatcher {
     private readonly piscina: Piscina,
     private readonly slots: Slots,
     private readonly book: StatsBook,
+    private readonly planner: AutoPlanner,
     private readonly checkIdle: () => void,
   ) {}
 
@@ -117,6 +119,8 @@ export class Dispatcher {
         if (resp.error?.code !== 'HP_ERR_ABORTED') {
           lane.runTime.add(resp.runMs);
           this.estimate(task).add(resp.runMs);
+          this.planner.observeRun(task.kernel, task.impl, task.size, resp.runMs);
+          if (task.freeAtEnqueue) this.planner.observeOverhead(task.lane, Math.max(0, now() - task.enqueuedAt - resp.runMs));
         }
       }
       if (resp.error !== undefined) err = fromWire(resp.error);
@@ -127,6 +131,7 @@ export class Dispatcher {
         result.placement = task.placement;
         result.fallback = task.fallback;
         result.timing = { waitMs, runMs: resp.runMs };
+        if (task.choice !== undefined) result.choice = task.choice;
         task.settle('ok', result);
       }
     }

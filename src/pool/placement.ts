@@ -4,6 +4,7 @@
 // event loop for the whole kernel, which is the point of comparing it.
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
+import type { AutoPlanner } from './auto.js';
 import type { KernelSpec } from './registry.js';
 import type { Task } from './task.js';
 import { PLACEMENTS, type Placement } from './types.js';
@@ -17,7 +18,7 @@ export interface Route {
   fallback: boolean;
 }
 
-const TS_TWIN: Record<Placement, Placement> = {
+const TS_TWIN: Record<Exclude<Placement, 'auto'>, Placement> = {
   'ts-inline': 'ts-inline',
   'native-inline': 'ts-inline',
   'ts-worker': 'ts-worker',
@@ -27,7 +28,7 @@ const TS_TWIN: Record<Placement, Placement> = {
 };
 
 export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): Route {
-  if (typeof requested !== 'string' || !PLACEMENTS.includes(requested as Placement)) {
+  if (typeof requested !== 'string' || requested === 'auto' || !PLACEMENTS.includes(requested as Placement)) {
     throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(requested)}; use one of ${PLACEMENTS.join(', ')}`);
   }
   let placement = requested as Placement;
@@ -35,7 +36,7 @@ export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): 
   if (placement.startsWith('native') && (!spec.native || !nativeOk)) {
     // Diagnostic kernels (echo, spin) have no native form: not a fallback.
     fallback = spec.native;
-    placement = TS_TWIN[placement];
+    placement = TS_TWIN[placement as Exclude<Placement, 'auto'>];
   }
   const impl: Impl = placement.startsWith('native') ? 'native' : 'ts';
   const lane = placement.endsWith('inline') ? 'inline' : placement === 'native-async' ? 'async' : 'worker';
@@ -43,7 +44,7 @@ export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): 
 }
 
 /** Runs a task on the caller's thread and settles it. */
-export function runInline(task: Task): void {
+export function runInline(task: Task, planner: AutoPlanner): void {
   const t0 = performance.now();
   task.dispatchedAt = task.startedAt = performance.timeOrigin + t0;
   let raw: unknown;
@@ -57,10 +58,12 @@ export function runInline(task: Task): void {
   }
   const runMs = performance.now() - t0;
   task.endedAt = task.startedAt + runMs;
+  planner.observeRun(task.kernel, task.impl, task.size, runMs);
   task.counters.timing(0, runMs);
   const result = task.spec.result(raw, task.spec.meta?.(task.args)) as Record<string, unknown>;
   result.placement = task.placement;
   result.fallback = task.fallback;
   result.timing = { waitMs: 0, runMs };
+  if (task.choice !== undefined) result.choice = task.choice;
   task.settle('ok', result);
 }

@@ -11,6 +11,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { HotpathError } from '../errors.js';
 import { nativeAvailable } from '../native/binding.js';
 import { compiledModule } from '../paths.js';
+import { AutoPlanner, type AutoChoice } from './auto.js';
 import { Dispatcher } from './dispatch.js';
 import { DEFAULT_MAX_BATCH, Lane } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
@@ -45,6 +46,7 @@ export class Pool extends EventEmitter {
   private readonly book = new StatsBook();
   private readonly lanes: Record<Task['lane'], Lane>;
   private readonly dispatcher: Dispatcher;
+  private readonly planner: AutoPlanner;
   private readonly nativeOk = nativeAvailable();
   private closing: Promise<void> | undefined;
   private destroying = false;
@@ -56,7 +58,7 @@ export class Pool extends EventEmitter {
     this.threads = positiveInt(options.threads, 'threads', Math.max(1, availableParallelism() - 1));
     this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 1);
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
-    this.defaultPlacement = options.defaultPlacement ?? 'native-worker';
+    this.defaultPlacement = options.defaultPlacement ?? 'auto';
     if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
     this.graceMs = options.cancelGraceMs ?? 250;
     this.catalog = options.catalog;
@@ -94,7 +96,8 @@ export class Pool extends EventEmitter {
     });
     // 'workerReady' fires when a (re)started worker can take tasks.
     this.piscina.on('workerCreate', () => this.emit('workerReady'));
-    this.dispatcher = new Dispatcher(this.piscina, this.slots, this.book, () => this.checkIdle());
+    this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes);
+    this.dispatcher = new Dispatcher(this.piscina, this.slots, this.book, this.planner, () => this.checkIdle());
   }
 
   /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
@@ -104,30 +107,41 @@ export class Pool extends EventEmitter {
     const calledAt = this.tracer === undefined ? 0 : performance.timeOrigin + performance.now();
     return new Promise<RunResult<K>>((resolve, reject) => {
       const spec = kernelSpec(kernel);
-      const r: Route = route(options.placement ?? this.defaultPlacement, spec, this.nativeOk);
-      const counters = this.book.counters(kernel, r.placement);
+      const requested = options.placement ?? this.defaultPlacement;
+      const auto = requested === 'auto';
+      let r: Route | undefined = auto ? undefined : route(requested, spec, this.nativeOk);
+      const early = this.book.counters(kernel, r?.placement ?? 'auto');
       if (this.closing !== undefined) {
-        counters.outcomes.rejected++;
+        early.outcomes.rejected++;
         throw new HotpathError('HP_ERR_POOL_CLOSED', 'the pool is closed');
       }
       let args: unknown;
       try {
         args = spec.validate(input, this.catalog);
       } catch (err) {
-        counters.outcomes.error++;
+        early.outcomes.error++;
         throw err;
       }
-      const task = new Task(kernel, spec, r.placement, r.impl, r.fallback, r.lane === 'inline' ? 'worker' : r.lane, args,
+      const size = spec.size(args);
+      let choice: AutoChoice | undefined;
+      if (auto) {
+        choice = this.planner.choose(kernel, size, this.nativeOk && spec.native);
+        r = route(choice.placement, spec, this.nativeOk);
+      }
+      const counters = auto ? this.book.counters(kernel, r!.placement) : early;
+      const task = new Task(kernel, spec, r!.placement, r!.impl, r!.fallback, r!.lane === 'inline' ? 'worker' : r!.lane, args,
         options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters, calledAt, this.tracer);
+      task.size = size;
+      task.choice = choice;
       if (options.signal?.aborted) {
         task.settle('aborted', undefined, task.abortError());
         return;
       }
-      if (r.lane === 'inline') {
-        runInline(task);
+      if (r!.lane === 'inline') {
+        runInline(task, this.planner);
         return;
       }
-      this.admit(task, this.lanes[r.lane], options.deadlineMs);
+      this.admit(task, this.lanes[r!.lane], options.deadlineMs);
     });
   }
 
@@ -153,6 +167,7 @@ export class Pool extends EventEmitter {
       task.onAbort = () => this.cancel(task, task.abortError());
       task.signal.addEventListener('abort', task.onAbort, { once: true });
     }
+    task.freeAtEnqueue = lane.messages < lane.concurrency && lane.queue.length === 0;
     lane.queue.push(task);
     this.dispatcher.pump(lane);
   }
@@ -208,6 +223,7 @@ export class Pool extends EventEmitter {
       busyMs: this.book.busyMs,
       uptimeMs,
       kernels: this.book.kernels(),
+      auto: Object.fromEntries([...this.planner.chosen].map(([k, m]) => [k, Object.fromEntries(m)])),
     };
   }
 

@@ -31,6 +31,8 @@ export interface KernelSpec {
   result(raw: unknown, meta: unknown): object;
   /** Whether the kernel has a native implementation (echo and spin do not). */
   native: boolean;
+  /** Input size in the kernel's unit of work, what its run time grows with (auto's cost model). */
+  size(args: unknown): number;
 }
 
 type TopkArgs = ReturnType<typeof validateTopk>;
@@ -55,6 +57,8 @@ async function nativeAsync<T>(call: () => Promise<T>): Promise<T> {
 
 const topk: KernelSpec = {
   native: true,
+  // Rows x dims: constant for a pool's catalog, plus k's heap work (small).
+  size: (a) => (a as TopkArgs).catalog.items * (a as TopkArgs).catalog.dims,
   validate: (input, catalog) => {
     if (typeof input !== 'object' || input === null) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'topk input must be an object');
     return validateTopk({ ...input, catalog: requireCatalog(catalog) });
@@ -75,6 +79,7 @@ const topk: KernelSpec = {
 
 const toplist: KernelSpec = {
   native: true,
+  size: (a) => (a as ToplistArgs).events.length,
   validate: (input) => validateToplist(input),
   toWire: (a, transfer, list) => ({ events: movable((a as ToplistArgs).events, transfer, list), k: (a as ToplistArgs).k }),
   fromWire: (w) => w,
@@ -86,6 +91,7 @@ const toplist: KernelSpec = {
 
 const fingerprint: KernelSpec = {
   native: true,
+  size: (a) => (a as FpArgs).samples.length,
   validate: (input) => validateFingerprint(input),
   toWire: (a, transfer, list) => ({ samples: movable((a as FpArgs).samples, transfer, list), sampleRate: (a as FpArgs).sampleRate }),
   fromWire: (w) => w,
@@ -99,6 +105,7 @@ const fingerprint: KernelSpec = {
 // Diagnostics. echo returns its input: the pool's pure dispatch cost.
 const echo: KernelSpec = {
   native: false,
+  size: () => 1,
   validate: (input) => input,
   toWire: (a) => a,
   fromWire: (w) => w,
@@ -111,6 +118,7 @@ const echo: KernelSpec = {
 // every iteration: a stand-in for a CPU-bound task of known length.
 const spin: KernelSpec = {
   native: false,
+  size: (a) => (a as { us: number }).us,
   validate: (input) => {
     const us = (input as { us?: unknown } | null)?.us;
     if (typeof us !== 'number' || !Number.isFinite(us) || us < 0 || us > 10_000_000) {

@@ -5,6 +5,7 @@ import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { Queued } from './queue.js';
 import type { KernelSpec } from './registry.js';
+import type { AutoChoice } from './auto.js';
 import type { Counters } from './stats.js';
 import type { KernelName, Outcome, Placement, TaskTrace } from './types.js';
 
@@ -30,6 +31,12 @@ export class Task implements Queued {
   meta: unknown;
   /** Times sent again after its worker died before running it (at most once). */
   retries = 0;
+  /** Input size in the kernel's unit (rows, events, samples): what the auto cost model learns from. */
+  size = 0;
+  /** What `auto` chose and expected, when the call asked for auto. */
+  choice: AutoChoice | undefined;
+  /** Its lane had a free place when it was queued: its completion measures dispatch overhead alone. */
+  freeAtEnqueue = false;
 
   constructor(
     readonly kernel: KernelName,

@@ -3,10 +3,11 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { FingerprintInput, FingerprintResult } from '../kernels/fingerprint/types.js';
 import type { TopkResult } from '../kernels/topk/types.js';
 import type { ToplistInput, ToplistResult } from '../kernels/toplist/types.js';
+import type { AutoChoice } from './auto.js';
 
-/** Where a task runs (DESIGN.md, "Placements"). */
-export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async';
-export const PLACEMENTS: readonly Placement[] = ['ts-inline', 'native-inline', 'ts-worker', 'native-worker', 'native-async'];
+/** Where a task runs (DESIGN.md, "Placements"). `auto` picks one of the others per call. */
+export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async' | 'auto';
+export const PLACEMENTS: readonly Placement[] = ['ts-inline', 'native-inline', 'ts-worker', 'native-worker', 'native-async', 'auto'];
 
 /** topk through the pool: the pool's catalog is implied. */
 export interface PoolTopkInput {
@@ -53,8 +54,10 @@ export interface Timing {
 }
 
 export type RunResult<K extends KernelName> = KernelTypes[K]['result'] & {
-  /** Where it actually ran ('native-*' becomes 'ts-*' when the addon is missing). */
+  /** Where it actually ran ('native-*' becomes 'ts-*' when the addon is missing; never 'auto'). */
   placement: Placement;
+  /** For `auto` calls: what it expected of each placement and whether it was exploring. */
+  choice?: AutoChoice;
   /** True when a native placement ran its TS twin because the addon is missing. */
   fallback: boolean;
   timing: Timing;
@@ -81,8 +84,10 @@ export interface PoolOptions {
   maxBatch?: number;
   /** Tasks waiting beyond those handed to workers; past it run() rejects with HP_ERR_QUEUE_FULL. Default 256. */
   maxQueue?: number;
-  /** Placement when run() names none. Default 'native-worker'. */
+  /** Placement when run() names none. Default 'auto'. */
   defaultPlacement?: Placement;
+  /** `auto` runs a call on the event loop only when its predicted run time is at most this, ms. Default 1. */
+  inlineBudgetMs?: number;
   /** After an abort or deadline, how long a running kernel may ignore its cancel flag before its worker is replaced. Default 250 ms. */
   cancelGraceMs?: number;
   /**
@@ -135,6 +140,8 @@ export interface PoolStats {
   busyMs: number;
   uptimeMs: number;
   kernels: KernelStats[];
+  /** How often `auto` chose each placement, per kernel. */
+  auto: Record<string, Partial<Record<Placement, number>>>;
 }
 
 /**

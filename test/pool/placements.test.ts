@@ -23,7 +23,8 @@ function samplesOf(seconds: number): Float32Array {
 }
 
 describe.each(PLACEMENTS)('placement %s', (placement) => {
-  const impl = placement.startsWith('native') ? 'native' : 'ts';
+  // auto runs native when the addon loaded (native and TS agree on these inputs anyway).
+  const impl = placement.startsWith('native') || (placement === 'auto' && hasNative) ? 'native' : 'ts';
   const expected = placement.startsWith('native') && !hasNative ? placement.replace('native', 'ts').replace('ts-async', 'ts-worker') : placement;
 
   it('topk equals the direct call', async () => {
@@ -31,8 +32,14 @@ describe.each(PLACEMENTS)('placement %s', (placement) => {
     const want = topk({ catalog, vector, k: 7, exclude: [4] }, { impl });
     const got = await pool.run('topk', { vector: vector.slice(), k: 7, exclude: [4] }, { placement });
     expect(got.items).toEqual(want.items);
-    expect(got.placement).toBe(expected);
-    expect(got.fallback).toBe(expected !== placement);
+    if (placement === 'auto') {
+      expect(PLACEMENTS).toContain(got.placement);
+      expect(got.placement).not.toBe('auto');
+      expect(got.choice?.placement).toBe(got.placement);
+    } else {
+      expect(got.placement).toBe(expected);
+      expect(got.fallback).toBe(expected !== placement);
+    }
     expect(got.timing.runMs).toBeGreaterThan(0);
     expect(got.timing.waitMs).toBeGreaterThanOrEqual(0);
   });
