@@ -56,7 +56,7 @@ export interface AutoChoice {
 }
 
 export class AutoPlanner {
-  private readonly models = new Map<string, CostModel>();
+  private readonly models = new Map<string, Record<Impl, CostModel>>();
   private readonly overhead: Record<'worker' | 'async', RunEstimate> = { worker: new RunEstimate(), async: new RunEstimate() };
   private readonly calls = new Map<string, number>();
   /** How often each placement was chosen, per kernel. */
@@ -67,11 +67,11 @@ export class AutoPlanner {
     private readonly lanes: Record<'worker' | 'async', Lane>,
   ) {}
 
+  // Per kernel, one model per implementation: no key string built per task.
   private model(kernel: string, impl: Impl): CostModel {
-    const key = kernel + '|' + impl;
-    let m = this.models.get(key);
-    if (m === undefined) this.models.set(key, (m = new CostModel()));
-    return m;
+    let m = this.models.get(kernel);
+    if (m === undefined) this.models.set(kernel, (m = { ts: new CostModel(), native: new CostModel() }));
+    return m[impl];
   }
 
   /** A run that completed (not cancelled): its kernel, implementation, input size and run time. */

@@ -43,6 +43,9 @@ export class Dispatcher {
   private prepare(task: Task): void {
     task.state = 'running';
     task.slot = this.slots.acquire();
+    // Slots are sized for every task that can be out at once (messages x
+    // maxBatch + the libuv lane); running out would be a bug in that count.
+    if (task.slot < 0) throw new Error('hotpath: out of cancel slots (a bug: please report it)');
     task.meta = task.spec.meta?.(task.args);
     if (task.traced) task.dispatchedAt = now();
   }
