@@ -27,6 +27,16 @@ export const ERRORS = {
   HP_ERR_DEADLINE: { status: 504, message: 'The deadline passed before the task finished' },
   HP_ERR_WORKER_CRASHED: { status: 500, message: 'The worker running the task died' },
   HP_ERR_NATIVE: { status: 500, message: 'The native kernel failed' },
+  HP_ERR_PROFILING_DISABLED: { status: 403, message: 'On-demand profiling is off (start the service with --debug-profile)' },
+  HP_ERR_PROFILE_BUSY: { status: 409, message: 'A profile capture is already running' },
+  HP_ERR_BAD_REQUEST: { status: 400, message: 'The request does not match the route: wrong type, missing or unknown field, bad query parameter' },
+  HP_ERR_INVALID_JSON: { status: 400, message: 'The body is not valid JSON' },
+  HP_ERR_INVALID_WAV: { status: 400, message: 'The body is not a complete WAV file' },
+  HP_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
+  HP_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the route allows' },
+  HP_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type or audio format' },
+  HP_ERR_NOT_READY: { status: 503, message: 'The service is starting or draining' },
+  HP_ERR_INTERNAL: { status: 500, message: 'Unexpected error (a bug: please report it)' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
