@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// hotpath <command> [options]: one line per command in COMMANDS. Each command
+// module is loaded only when asked for (serve does not pay for bench's imports).
+const COMMANDS: Record<string, { about: string; load: () => Promise<{ main(argv: string[]): Promise<void> }> }> = {
+  serve: { about: 'run the HTTP service (docs/http.md)', load: () => import('./serve.js') },
+  bench: { about: 'benchmarks side by side: kernels, placements, pools, scaling, http, memory (docs/bench.md)', load: () => import('./bench.js') },
+  profile: { about: 'CPU profiles of every thread and a per-task breakdown (docs/profiling.md)', load: () => import('./profile.js') },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`);
+  return ['Usage: hotpath <command> [options]', '', 'Commands:', ...rows, '', 'hotpath <command> --help for its options.'].join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  console.log(usage());
+} else if (!Object.prototype.hasOwnProperty.call(COMMANDS, name)) {
+  console.error(`hotpath: unknown command '${name}'\n\n${usage()}`);
+  process.exitCode = 2;
+} else {
+  await (await COMMANDS[name].load()).main(rest);
+}

@@ -1,0 +1,103 @@
+// buildApp: the Fastify app, built and never listening (tests use inject();
+// main.ts listens). One plugin per route group. The pool and the catalog come
+// from the caller, who owns them and closes them.
+//
+// Validation decisions (docs/http.md): nothing is coerced ("10" is not 10:
+// Ajv's default coerceTypes is off), and unknown fields are refused with a
+// 400 rather than stripped (Ajv's default removeAdditional is off), because
+// a misspelt "itemid" or "K" silently ignored would hide a client's mistake.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Pool } from '../pool/pool.js';
+import { LIMITS } from './body.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { createMetrics, type ServerMetrics } from './metrics.js';
+import { debugRoutes } from './routes/debug.js';
+import { fingerprintRoutes } from './routes/fingerprint.js';
+import { healthRoutes } from './routes/health.js';
+import { itemRoutes } from './routes/items.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { recommendRoutes } from './routes/recommend.js';
+import { toplistRoutes } from './routes/toplist.js';
+
+export interface AppOptions {
+  pool: Pool;
+  catalog: Catalog;
+  /** A pino logger. Default: info level on stdout. Tests pass a silent one, or one writing to a stream they read. */
+  logger?: Logger;
+  /** Answer POST /debug/profile (otherwise 403 HP_ERR_PROFILING_DISABLED). Default false. */
+  debugProfile?: boolean;
+}
+
+/** Readiness, flipped by main.ts: /readyz answers 503 unless ready and not draining. */
+export interface ServiceState {
+  ready: boolean;
+  draining: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hotpath: { pool: Pool; catalog: Catalog; metrics: ServerMetrics; state: ServiceState };
+  }
+}
+
+// A client's x-request-id is kept when it is a plausible id (it ends up in
+// log lines and a response header), else we make one.
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+// Fastify logs every request twice at info ("incoming request", "request
+// completed"), which halves throughput (FACTS.md). Here they go to debug
+// (LOG_LEVEL=debug shows them); errors are logged once, with their code, in errors.ts.
+class RequestLogAtDebug extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ method: request.method, url: request.url }, 'incoming request');
+  }
+
+  override requestCompleted(_err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    request.log.debug({ status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
+  }
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { pool, catalog } = options;
+  const app = Fastify({
+    loggerInstance: (options.logger ?? pino({ level: 'info' })) as FastifyBaseLogger,
+    logController: new RequestLogAtDebug(),
+    genReqId: (req) => {
+      const id = req.headers['x-request-id'];
+      return typeof id === 'string' && REQUEST_ID.test(id) ? id : randomUUID();
+    },
+    bodyLimit: LIMITS.recommend,
+    // Draining is ours (main.ts): Fastify's own 503 while closing has another body shape.
+    return503OnClosing: false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+  });
+  const metrics = createMetrics(pool);
+  app.decorate('hotpath', { pool, catalog, metrics, state: { ready: true, draining: false } });
+  app.setErrorHandler(errorHandler(pool));
+  app.setNotFoundHandler(notFoundHandler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    // Draining: every response closes its connection, so a keep-alive client
+    // cannot hold the process open (Fastify leaves such sockets for 72 s).
+    if (app.hotpath.state.draining) void reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  void app.register(healthRoutes);
+  void app.register(metricsRoutes);
+  void app.register(itemRoutes);
+  void app.register(recommendRoutes);
+  void app.register(fingerprintRoutes);
+  void app.register(toplistRoutes);
+  void app.register(debugRoutes(options.debugProfile ?? false));
+  return app;
+}

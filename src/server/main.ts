@@ -1,0 +1,95 @@
+// The running service: catalog, pool, app, listen, and the graceful drain on
+// SIGTERM/SIGINT. The process handles its signals itself: run it as
+// `node dist/src/cli/hotpath.js serve` in production (npm start does not pass
+// SIGTERM on here: npm signals its `sh -c`, and dash does not forward it).
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Catalog } from '../catalog/catalog.js';
+import { loadCatalog } from '../catalog/npy.js';
+import { syntheticCatalog } from '../catalog/synthetic.js';
+import { nativeAvailable } from '../native/binding.js';
+import { createPool, type Pool } from '../pool/pool.js';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  pool: Pool;
+  catalog: Catalog;
+  /** http://host:port actually bound (port 0 resolved). */
+  url: string;
+  /** Drain: /readyz 503, stop accepting, finish in-flight requests, close connections, close the pool. */
+  drain(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const catalog = config.catalog !== undefined
+    ? await loadCatalog(config.catalog)
+    : syntheticCatalog({ items: config.catalogItems, dims: config.catalogDims, seed: 42 });
+  const pool = await createPool({ catalog, threads: config.threads, maxQueue: config.maxQueue });
+  pool.on('workerError', (err: unknown) => logger.error({ err, code: 'HP_ERR_WORKER_CRASHED' }, 'pool worker error'));
+  const app = buildApp({ pool, catalog, logger, debugProfile: config.debugProfile });
+  const native = nativeAvailable();
+  // The one startup line: where, how many threads, which catalog, native or not.
+  const url = await app.listen({
+    port: config.port,
+    host: config.host,
+    listenTextResolver: (address) =>
+      `hotpath listening on ${address} (threads ${pool.threads}, catalog ${catalog.items} x ${catalog.dims} ${catalog.source}, ` +
+      `native addon ${native ? 'loaded' : 'not loaded: native placements run their TypeScript twins'})`,
+  });
+  let draining: Promise<void> | undefined;
+  const drain = () => {
+    draining ??= (async () => {
+      app.hotpath.state.draining = true;
+      // server.close() stops accepting and (Node >= 19) closes idle keep-alive
+      // sockets; busy ones close after their response (connection: close, app.ts).
+      await app.close();
+      await pool.close();
+    })();
+    return draining;
+  };
+  return { app, pool, catalog, url, drain };
+}
+
+/** Runs until SIGTERM/SIGINT, then drains and exits 0; a second signal or the drain timeout exits 1. */
+export async function serve(config: ServerConfig): Promise<void> {
+  const logger = pino({ level: config.logLevel });
+  let server: RunningServer | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  const stop = (s: RunningServer, signal: NodeJS.Signals) => {
+    const { inFlight, queueDepth } = s.pool.stats();
+    logger.info({ signal, inFlight, queueDepth }, `${signal}: draining (readyz 503, no new connections, finishing in-flight requests)`);
+    const timer = setTimeout(() => {
+      logger.error({ drainTimeoutMs: config.drainTimeoutMs }, `drain took over ${config.drainTimeoutMs} ms: forced exit`);
+      process.exit(1);
+    }, config.drainTimeoutMs);
+    s.drain().then(() => {
+      clearTimeout(timer);
+      logger.info('drained: exiting');
+      process.exit(0);
+    }, (err: unknown) => {
+      logger.error({ err }, 'drain failed: forced exit');
+      process.exit(1);
+    });
+  };
+  // Handlers first: a signal during start-up (catalog loading can take
+  // seconds) drains as soon as the server is up instead of killing it midway.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled !== undefined) {
+      logger.error({ signal }, `second signal (${signal}) while draining: forced exit`);
+      process.exit(1);
+    }
+    signalled = signal;
+    if (server !== undefined) stop(server, signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    server = await startServer(config, logger);
+  } catch (err) {
+    logger.fatal({ err, code: (err as { code?: string }).code }, `hotpath could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  if (signalled !== undefined) stop(server, signalled);
+}
