@@ -1,0 +1,181 @@
+// hotpath profile: CPU profiles of every thread and a per-task breakdown,
+// for a workload run here against a pool, or for a running service (--url).
+// Writes main.cpuprofile, worker-<threadId>.cpuprofile, summary.md,
+// summary.json and flame.svg to --out (docs/profiling.md).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createPool } from '../pool/pool.js';
+import { PLACEMENTS, type Placement } from '../pool/types.js';
+import { writeProfileFiles } from '../profile/archive.js';
+import { startCapture } from '../profile/capture.js';
+import { perfUnavailable, recordUnderPerf, reportPerf } from '../profile/perf.js';
+import { profileRemote } from '../profile/remote.js';
+import type { ProfileSummary } from '../profile/summary.js';
+import { driveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_KERNELS, workloadCall, workloadCatalog, type WorkloadKernel, type WorkloadOptions } from '../profile/workload.js';
+
+const HELP = `Usage: hotpath profile [options]      (npm run profile -- [options])
+
+Profiles the main thread and every worker while a workload runs, and writes to --out:
+one .cpuprofile per thread (Chrome DevTools, speedscope), summary.md and summary.json
+(top functions, native kernel share, per-task time breakdown) and flame.svg.
+
+Workload, run here against a new pool:
+  --kernel K          topk | toplist | fingerprint | spin               [topk]
+  --placement P       ${PLACEMENTS.join(' | ')}  [native-worker]
+  --duration S        seconds of profiled load                          [5]
+  --concurrency N     calls in flight                                   [threads]
+  --threads N         pool worker threads                               [cores - 1]
+  --items N, --dims N topk's synthetic catalog                          [100000, 128]
+  --k N               k for topk and toplist                            [10]
+  --events N          toplist: play events per call                     [100000]
+  --audio-seconds S   fingerprint: seconds of 16 kHz audio per call     [5]
+  --spin-us N         spin: µs of busy work per call                    [1000]
+  --warmup S          unprofiled load before the capture (see docs)     [0]
+
+A running service instead (it must enable POST /debug/profile; off by default):
+  --url URL           e.g. http://127.0.0.1:3000; autocannon drives the kernel's route
+  --connections N     autocannon connections                            [8]
+
+Output:
+  --out DIR           [out/profile]
+  --interval-us N     sampling interval, µs                             [1000]
+  --native            also record with Linux perf (--perf-basic-prof): C++ frames by name
+                      (native.md, flame-native.svg, perf.data)
+  -h, --help`;
+
+const OPTIONS = {
+  kernel: { type: 'string', default: 'topk' },
+  placement: { type: 'string', default: 'native-worker' },
+  duration: { type: 'string', default: '5' },
+  concurrency: { type: 'string' },
+  threads: { type: 'string' },
+  items: { type: 'string', default: String(WORKLOAD_DEFAULTS.items) },
+  dims: { type: 'string', default: String(WORKLOAD_DEFAULTS.dims) },
+  k: { type: 'string', default: String(WORKLOAD_DEFAULTS.k) },
+  events: { type: 'string', default: String(WORKLOAD_DEFAULTS.events) },
+  'audio-seconds': { type: 'string', default: String(WORKLOAD_DEFAULTS.audioSeconds) },
+  'spin-us': { type: 'string', default: String(WORKLOAD_DEFAULTS.spinUs) },
+  warmup: { type: 'string', default: '0' },
+  url: { type: 'string' },
+  connections: { type: 'string', default: '8' },
+  out: { type: 'string', default: 'out/profile' },
+  'interval-us': { type: 'string', default: '1000' },
+  native: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+function num(values: Values, name: keyof Values, min: number, integer = true): number {
+  const raw = values[name];
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${String(raw)}`);
+  return v;
+}
+
+function headline(s: ProfileSummary, dir: string): string {
+  const lines = [`wrote ${s.files.length} files to ${dir}`];
+  lines.push(`workers (${s.workers.threads}, merged): ${(s.workers.idleShare * 100).toFixed(1)}% idle; top by self time:`);
+  for (const r of s.workers.top.slice(0, 5)) {
+    lines.push(`  ${(r.busyShare * 100).toFixed(1).padStart(5)}% busy  ${r.name}${r.where ? `  ${r.where}` : ''}`);
+  }
+  const nat = Object.entries(s.workers.native.ms);
+  if (nat.length > 0) lines.push(`native kernels: ${(s.workers.native.busyShare * 100).toFixed(1)}% of worker busy time`);
+  const b = s.breakdown;
+  if (b.tasks > 0) {
+    const p = b.parts;
+    lines.push(`${b.tasks} tasks, mean ${p.total.mean.toFixed(2)} ms = main ${p.main.mean.toFixed(3)} + queue ${p.queue.mean.toFixed(2)} + transfer ${p.transfer.mean.toFixed(3)} + ` +
+      `run ${p.run.mean.toFixed(2)} + return ${p.return.mean.toFixed(3)}; bound by ${b.bound}`);
+  }
+  for (const n of s.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+async function profileHere(values: Values, out: string): Promise<void> {
+  const kernel = values.kernel as WorkloadKernel;
+  if (!WORKLOAD_KERNELS.includes(kernel)) throw new Error(`--kernel must be one of ${WORKLOAD_KERNELS.join(', ')}`);
+  const placement = values.placement as Placement;
+  if (!PLACEMENTS.includes(placement)) throw new Error(`--placement must be one of ${PLACEMENTS.join(', ')}`);
+  const threads = values.threads === undefined ? undefined : num(values, 'threads', 1);
+  const o: Omit<WorkloadOptions, 'concurrency'> = {
+    kernel, placement, durationMs: num(values, 'duration', 0.1, false) * 1000,
+    items: num(values, 'items', 1), dims: num(values, 'dims', 1), k: num(values, 'k', 1), events: num(values, 'events', 1),
+    audioSeconds: num(values, 'audio-seconds', 0.1, false), spinUs: num(values, 'spin-us', 0),
+  };
+  const pool = await createPool({ catalog: workloadCatalog(o), threads, maxQueue: 1024 });
+  try {
+    const w: WorkloadOptions = { ...o, concurrency: values.concurrency === undefined ? pool.threads : num(values, 'concurrency', 1) };
+    const call = workloadCall(pool, w);
+    const warm = await driveWorkload(call, { durationMs: num(values, 'warmup', 0, false) * 1000, concurrency: w.concurrency });
+    if (warm.errors > 0) throw new Error(`the workload fails: ${warm.firstError}`);
+    const workload = {
+      kernel, placement, seconds: w.durationMs / 1000, concurrency: w.concurrency, threads: pool.threads,
+      ...(kernel === 'topk' ? { catalog: `${w.items} x ${w.dims}`, k: w.k } : kernel === 'toplist' ? { events: w.events, k: w.k } : kernel === 'fingerprint' ? { audioSeconds: w.audioSeconds } : { spinUs: w.spinUs }),
+    };
+    const capture = await startCapture(pool, { intervalUs: num(values, 'interval-us', 50), workload });
+    const run = await driveWorkload(call, w, capture.recordMeasured);
+    const { files, summary } = await capture.stop({ tasksPerSec: Math.round(run.opsPerSec), errors: run.errors });
+    writeProfileFiles(out, files);
+    console.log(headline(summary, out));
+  } finally {
+    await pool.close();
+  }
+}
+
+async function profileService(values: Values, out: string): Promise<void> {
+  const kernel = values.kernel as WorkloadKernel;
+  const { files, load } = await profileRemote({
+    url: values.url!, kernel, placement: values.placement, seconds: num(values, 'duration', 1), connections: num(values, 'connections', 1),
+    k: num(values, 'k', 1), events: Math.min(num(values, 'events', 1), 100_000), audioSeconds: num(values, 'audio-seconds', 0.1, false),
+  });
+  files.set('load.json', Buffer.from(JSON.stringify({ url: values.url, kernel, placement: values.placement, ...load }, null, 2) + '\n'));
+  writeProfileFiles(out, files);
+  const summary = JSON.parse(files.get('summary.json')?.toString('utf8') ?? 'null') as ProfileSummary | null;
+  console.log(`load: ${load.requestsPerSec.toFixed(0)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ${load.errors} errors, ${load.non2xx} non-2xx`);
+  if (summary !== null) console.log(headline(summary, out));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let values: Values;
+  try {
+    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    console.error(`hotpath profile: ${(err as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const out = resolve(values.out);
+  try {
+    if (values.native && values.url !== undefined) {
+      throw new Error('--native records this process; for a service, run the service itself under perf (docs/profiling.md)');
+    }
+    if (values.native) {
+      const why = perfUnavailable();
+      if (why !== undefined) {
+        console.error(`hotpath profile: --native skipped: ${why}. Profiling without it.`);
+      } else {
+        // Re-run this command under perf, without --native; the child writes
+        // the V8 profiles, we add perf's view of the same run.
+        const script = process.argv[1] ?? fileURLToPath(new URL('./hotpath.js', import.meta.url));
+        mkdirSync(out, { recursive: true });
+        const code = await recordUnderPerf(out, script, ['profile', ...argv.filter((a) => a !== '--native')]);
+        if (code !== 0) throw new Error(`the profile run under perf exited with ${code}`);
+        const r = reportPerf(out, 'hotpath, all threads (perf)');
+        console.log(`perf: ${r.samples} samples, ${(r.addonShare * 100).toFixed(1)}% with the addon on the stack; top: ` +
+          r.top.slice(0, 3).map((t) => `${t.sym} ${(t.share * 100).toFixed(1)}%`).join(', ') + ` (native.md, flame-native.svg)`);
+        return;
+      }
+    }
+    if (values.url !== undefined) await profileService(values, out);
+    else await profileHere(values, out);
+  } catch (err) {
+    console.error(`hotpath profile: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
