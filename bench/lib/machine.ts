@@ -1,7 +1,9 @@
 // Every benchmark result names the machine it came from.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { packageRoot } from '../../src/paths.js';
 
 export interface MachineInfo {
   cpu: string;
@@ -17,14 +19,15 @@ export interface MachineInfo {
 
 function gitSha(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
     return 'unknown';
   }
 }
 
 export function machineInfo(extra: { simd: string; native: boolean }): MachineInfo {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  // packageRoot() works from bench/lib (vitest) and dist/bench/lib alike.
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cores: availableParallelism(),

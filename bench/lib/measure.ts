@@ -17,6 +17,8 @@ export interface Stats {
   spread: number;
   samples: number;
   callsPerSample: number;
+  /** ms per call of each sample, in the order taken (sample i of every case ran in the same round). */
+  times: number[];
 }
 
 let sink: unknown;
@@ -27,27 +29,43 @@ function timeBatch(fn: () => unknown, calls: number): number {
   return Number(process.hrtime.bigint() - t0) / 1e6 / calls;
 }
 
-export function measure(cases: Case[], opts: { samples?: number; sampleMs?: number } = {}): Map<string, Stats> {
+export interface MeasureOptions {
+  samples?: number;
+  sampleMs?: number;
+  /** Called after each sample of each case (progress). */
+  onSample?: (name: string, msPerCall: number) => void;
+}
+
+export function measure(cases: Case[], opts: MeasureOptions = {}): Map<string, Stats> {
   const samples = opts.samples ?? 15;
   const sampleMs = opts.sampleMs ?? 40;
   const calls = new Map<string, number>();
   for (const c of cases) {
-    timeBatch(c.fn, 3); // warm-up: JIT tiers, page faults on first touch
+    // Warm-up for at least one sample's time: JIT tiers, page faults on first
+    // touch. 3 calls were not enough for the small TS cases (0.1-0.3 ms a
+    // call): their first measured sample still ran 2-5x slow (spread ±126%).
+    const t0 = performance.now();
+    for (let i = 0; i < 3 || performance.now() - t0 < sampleMs; i++) sink = c.fn();
     const once = timeBatch(c.fn, 3);
     calls.set(c.name, Math.max(1, Math.round(sampleMs / Math.max(once, 1e-6))));
   }
   const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   for (let s = 0; s < samples; s++) {
-    for (const c of cases) times.get(c.name)!.push(timeBatch(c.fn, calls.get(c.name)!));
+    for (const c of cases) {
+      const ms = timeBatch(c.fn, calls.get(c.name)!);
+      times.get(c.name)!.push(ms);
+      opts.onSample?.(c.name, ms);
+    }
   }
   if (sink === Symbol.for('never')) console.log(sink);
   const out = new Map<string, Stats>();
   for (const c of cases) {
-    const t = times.get(c.name)!.sort((a, b) => a - b);
+    const taken = times.get(c.name)!;
+    const t = [...taken].sort((a, b) => a - b);
     const median = t[Math.floor(t.length / 2)];
     out.set(c.name, {
       median, min: t[0], max: t[t.length - 1], spread: (t[t.length - 1] - t[0]) / median,
-      samples, callsPerSample: calls.get(c.name)!,
+      samples, callsPerSample: calls.get(c.name)!, times: taken,
     });
   }
   return out;

@@ -1,0 +1,63 @@
+// How long and how wide each suite runs. 'quick' must finish in under 2
+// minutes on a 2-core machine (about 70-90 s measured here, suites summed);
+// 'full' takes longer windows and more rounds for tighter spreads; 'smoke'
+// is the quick bench's smallest cases, what `npm test` runs (about 15-25 s),
+// to prove the tool works end to end, not to measure anything.
+import type { ProfileName } from './results.js';
+import type { SizeName } from './sizes.js';
+
+export interface Profile {
+  name: ProfileName;
+  /** Rounds: every case is sampled once per round, cases interleaved within a round. */
+  rounds: number;
+  kernels: { sizes: SizeName[]; sampleMs: number; samples: number };
+  placements: { sizes: SizeName[]; windowMs: number };
+  pool: { windowMs: number; warmupMs: number; inflight: number };
+  scaling: { windowMs: number; items: number };
+  http: { seconds: number; warmupSeconds: number; connections: number; items: number };
+  memory: { items: number; workers: number };
+}
+
+const QUICK: Profile = {
+  name: 'quick',
+  rounds: 3,
+  // 21 cases x 5 samples x ~25 ms, plus calibration and input generation: ~6 s.
+  kernels: { sizes: ['small', 'medium', 'large'], sampleMs: 25, samples: 5 },
+  // 3 kernels x 2 sizes x 6 placements x 2 depths x 3 rounds x ~60 ms: ~20 s.
+  placements: { sizes: ['tiny', 'large'], windowMs: 40 },
+  // 8 pools x 3 workloads x 3 rounds x 150 ms, plus warm-up: ~13 s.
+  pool: { windowMs: 150, warmupMs: 60, inflight: 32 },
+  scaling: { windowMs: 200, items: 20_000 },
+  // 3 routes x 6 placements x (3 rounds x 0.5 s + 0.2 s warm-up), plus the server's start: ~35 s.
+  http: { seconds: 0.5, warmupSeconds: 0.2, connections: 8, items: 100_000 },
+  // The default catalog (100k x 128, 51 MB): shared, it is paid once.
+  memory: { items: 100_000, workers: 4 },
+};
+
+const PROFILES: Record<ProfileName, Profile> = {
+  quick: QUICK,
+  full: {
+    name: 'full',
+    rounds: 5,
+    kernels: { sizes: ['small', 'medium', 'large'], sampleMs: 60, samples: 9 },
+    placements: { sizes: ['tiny', 'small', 'medium', 'large'], windowMs: 150 },
+    pool: { windowMs: 600, warmupMs: 300, inflight: 32 },
+    scaling: { windowMs: 600, items: 20_000 },
+    http: { seconds: 3, warmupSeconds: 0.5, connections: 8, items: 100_000 },
+    memory: { items: 100_000, workers: 4 },
+  },
+  smoke: {
+    name: 'smoke',
+    rounds: 2,
+    kernels: { sizes: ['small'], sampleMs: 3, samples: 2 },
+    placements: { sizes: ['tiny'], windowMs: 10 },
+    pool: { windowMs: 30, warmupMs: 10, inflight: 8 },
+    scaling: { windowMs: 30, items: 2_000 },
+    http: { seconds: 0.15, warmupSeconds: 0.05, connections: 2, items: 2_000 },
+    memory: { items: 10_000, workers: 2 },
+  },
+};
+
+export function profile(name: ProfileName): Profile {
+  return PROFILES[name];
+}
