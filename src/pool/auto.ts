@@ -5,78 +5,139 @@
 // message back) + the kernel's predicted run time for this input size,
 // learned per kernel and implementation from every run the pool sees (run
 // time does not depend on the thread, so worker runs teach inline estimates).
-// Every EXPLORE_EVERY-th call per kernel tries the next other candidate, so
-// the model follows the machine when its load changes.
+// Now and then it runs a call elsewhere, so that the model follows the
+// machine when its load changes; exploring is paced so that each alternative
+// costs at most EXPLORE_SHARE of the time auto spends (a fixed "every Nth
+// call" cost 30% on tiny tasks, where the alternative is a 10x slower round
+// trip).
 import type { Impl } from '../kernels/common.js';
 import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
 import type { Placement } from './types.js';
 
-const EXPLORE_EVERY = 32;
+// Per alternative: with up to four alternatives, exploring costs at most ~4%.
+const EXPLORE_SHARE = 0.01;
+// An implementation never measured (TS while native runs) is assumed this
+// many times slower than the best for pacing: exploring it is then rare.
+const UNKNOWN_FACTOR = 20;
 const CONCRETE: readonly Placement[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 
-/** Least squares of run ms on input size with exponential forgetting (weight 0.97 a sample: ~30 samples dominate). */
+/**
+ * Run time by input size: an EWMA of ms and of size per power-of-two size
+ * bucket, scaled linearly within and across buckets. Local, so a few large
+ * inputs cannot bend the estimate for small ones (a global least-squares fit
+ * over 100..1M events predicted 2 ms for 100 events). Buckets live in an
+ * array indexed by log2(size): no hashing on the per-call path.
+ */
 class CostModel {
-  private w = 0;
-  private sx = 0;
-  private sy = 0;
-  private sxx = 0;
-  private sxy = 0;
+  private readonly ms: (RunEstimate | undefined)[] = [];
+  private readonly size: (RunEstimate | undefined)[] = [];
+  private known = 0;
 
-  add(size: number, ms: number): void {
-    const d = 0.97;
-    this.w = this.w * d + 1;
-    this.sx = this.sx * d + size;
-    this.sy = this.sy * d + ms;
-    this.sxx = this.sxx * d + size * size;
-    this.sxy = this.sxy * d + size * ms;
+  add(bucket: number, size: number, ms: number): void {
+    if (this.ms[bucket] === undefined) {
+      this.ms[bucket] = new RunEstimate(undefined, true);
+      this.size[bucket] = new RunEstimate();
+      this.known++;
+    }
+    this.ms[bucket]!.add(ms);
+    this.size[bucket]!.add(size);
   }
 
-  get known(): boolean {
-    return this.w > 0;
-  }
-
-  predict(size: number): number {
-    const mx = this.sx / this.w;
-    const my = this.sy / this.w;
-    const varx = this.sxx / this.w - mx * mx;
-    // One size seen so far (or nearly): scale the mean cost per unit.
-    if (!(varx > 1e-9 * (mx * mx + 1))) return mx > 0 ? (my * size) / mx : my;
-    const slope = Math.max(0, (this.sxy / this.w - mx * my) / varx);
-    return Math.max(0, my + slope * (size - mx));
+  /** Predicted ms, or Infinity when nothing was measured yet. */
+  predict(bucket: number, size: number): number {
+    if (this.known === 0) return Infinity;
+    let b = bucket;
+    if (this.ms[b] === undefined) {
+      // The nearest measured bucket, scaled by size.
+      for (let d = 1; ; d++) {
+        if (this.ms[bucket - d] !== undefined) { b = bucket - d; break; }
+        if (this.ms[bucket + d] !== undefined) { b = bucket + d; break; }
+      }
+    }
+    const s = this.size[b]!.ms;
+    return s > 0 ? (this.ms[b]!.ms * size) / s : this.ms[b]!.ms;
   }
 }
 
-export interface AutoChoice {
-  placement: Placement;
-  /** Expected completion per candidate, ms (Infinity: not yet measured, or blocks the loop too long). */
-  expectedMs: Partial<Record<Placement, number>>;
-  /** True when this call tried another candidate than the best, to keep the model current. */
-  explored: boolean;
+const bucketOf = (size: number): number => 31 - Math.clz32(size + 1 > 0xffffffff ? 0xffffffff : size + 1);
+
+// Candidates in a fixed order, with what each needs, so that a choice is a
+// loop over small arrays (about 0.15 us; a first version with records keyed
+// by placement took 0.6 us, on a 3 us inline task).
+const INLINE = [true, true, false, false, false];
+const NATIVE = [true, false, true, false, true];
+const LANE: ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
+
+/** What `auto` chose for a call, and why. */
+export class AutoChoice {
+  constructor(
+    readonly placement: Placement,
+    /** True when this call ran elsewhere than the best, to keep the model current. */
+    readonly explored: boolean,
+    private readonly expected: Float64Array,
+    private readonly nativeOk: boolean,
+  ) {}
+
+  /** Expected completion per candidate, ms (Infinity: not measured yet, or it would block the loop too long). */
+  get expectedMs(): Partial<Record<Placement, number>> {
+    const out: Partial<Record<Placement, number>> = {};
+    for (let i = 0; i < CONCRETE.length; i++) if (this.nativeOk || !NATIVE[i]) out[CONCRETE[i]] = this.expected[i];
+    return out;
+  }
+
+  toJSON(): { placement: Placement; explored: boolean; expectedMs: Partial<Record<Placement, number>> } {
+    return { placement: this.placement, explored: this.explored, expectedMs: this.expectedMs };
+  }
+}
+
+interface KernelState {
+  models: Record<Impl, CostModel>;
+  /**
+   * Per size bucket, per candidate: expected ms auto spent at that size since
+   * the candidate was last tried there (its exploration budget). Per size, so
+   * that large calls do not buy exploration of small ones.
+   */
+  spent: (Float64Array | undefined)[];
+  chosen: Float64Array;
 }
 
 export class AutoPlanner {
-  private readonly models = new Map<string, Record<Impl, CostModel>>();
-  private readonly overhead: Record<'worker' | 'async', RunEstimate> = { worker: new RunEstimate(), async: new RunEstimate() };
-  private readonly calls = new Map<string, number>();
-  /** How often each placement was chosen, per kernel. */
-  readonly chosen = new Map<string, Map<Placement, number>>();
+  private readonly kernels = new Map<string, KernelState>();
+  // A round trip here is 25-80 us (bench:pool); start there, robust to cold outliers.
+  private readonly overhead: Record<'worker' | 'async', RunEstimate> = {
+    worker: new RunEstimate(0.05, true),
+    async: new RunEstimate(0.05, true),
+  };
 
   constructor(
     private readonly budgetMs: number,
     private readonly lanes: Record<'worker' | 'async', Lane>,
   ) {}
 
-  // Per kernel, one model per implementation: no key string built per task.
-  private model(kernel: string, impl: Impl): CostModel {
-    let m = this.models.get(kernel);
-    if (m === undefined) this.models.set(kernel, (m = { ts: new CostModel(), native: new CostModel() }));
-    return m[impl];
+  private state(kernel: string): KernelState {
+    let s = this.kernels.get(kernel);
+    if (s === undefined) {
+      s = { models: { ts: new CostModel(), native: new CostModel() }, spent: [], chosen: new Float64Array(5) };
+      this.kernels.set(kernel, s);
+    }
+    return s;
+  }
+
+  /** How often each placement was chosen, per kernel. */
+  chosen(): Record<string, Partial<Record<Placement, number>>> {
+    const out: Record<string, Partial<Record<Placement, number>>> = {};
+    for (const [k, s] of this.kernels) {
+      const c: Partial<Record<Placement, number>> = {};
+      for (let i = 0; i < CONCRETE.length; i++) if (s.chosen[i] > 0) c[CONCRETE[i]] = s.chosen[i];
+      out[k] = c;
+    }
+    return out;
   }
 
   /** A run that completed (not cancelled): its kernel, implementation, input size and run time. */
   observeRun(kernel: string, impl: Impl, size: number, runMs: number): void {
-    this.model(kernel, impl).add(size, runMs);
+    this.state(kernel).models[impl].add(bucketOf(size), size, runMs);
   }
 
   /** A task that found its lane free: what dispatch itself cost (completion - enqueue - run). */
@@ -85,42 +146,50 @@ export class AutoPlanner {
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
-    const expectedMs: Partial<Record<Placement, number>> = {};
-    const candidates: Placement[] = [];
-    for (const p of CONCRETE) {
-      const impl: Impl = p.startsWith('native') ? 'native' : 'ts';
-      if (impl === 'native' && !nativeOk) continue;
-      const m = this.model(kernel, impl);
-      const run = m.known ? m.predict(size) : Infinity;
-      let e: number;
-      if (p.endsWith('inline')) e = run <= this.budgetMs ? run : Infinity;
-      else {
-        const lane = this.lanes[p === 'native-async' ? 'async' : 'worker'];
-        e = lane.expectedWaitMs() + this.overhead[p === 'native-async' ? 'async' : 'worker'].ms + run;
-      }
-      expectedMs[p] = e;
-      candidates.push(p);
-    }
+    const st = this.state(kernel);
+    const bucket = bucketOf(size);
+    const runNative = nativeOk ? st.models.native.predict(bucket, size) : Infinity;
+    const runTs = st.models.ts.predict(bucket, size);
+    const expected = new Float64Array(5);
     // Never measured: start in a worker (never block the loop on a guess).
-    const fallback: Placement = nativeOk ? 'native-worker' : 'ts-worker';
-    let best: Placement = fallback;
-    for (const p of candidates) if (expectedMs[p]! < expectedMs[best]!) best = p;
-    const n = (this.calls.get(kernel) ?? 0) + 1;
-    this.calls.set(kernel, n);
-    let placement: Placement = best;
-    let explored = false;
-    if (n % EXPLORE_EVERY === 0) {
-      // Try another candidate in turn; inline only if it fits the budget by
-      // what we know (an unmeasured implementation is explored in a worker).
-      const others = candidates.filter((p) => p !== best && (!p.endsWith('inline') || expectedMs[p]! < Infinity));
-      if (others.length > 0) {
-        placement = others[(n / EXPLORE_EVERY) % others.length];
-        explored = true;
+    let best = nativeOk ? 2 : 3;
+    let bestMs = Infinity;
+    for (let i = 0; i < 5; i++) {
+      if (NATIVE[i] && !nativeOk) {
+        expected[i] = Infinity;
+        continue;
+      }
+      const run = NATIVE[i] ? runNative : runTs;
+      const lane = LANE[i];
+      const e = lane === undefined ? (run <= this.budgetMs ? run : Infinity)
+        : this.lanes[lane].expectedWaitMs() + this.overhead[lane].ms + run;
+      expected[i] = e;
+      if (e < bestMs) {
+        bestMs = e;
+        best = i;
       }
     }
-    let byKernel = this.chosen.get(kernel);
-    if (byKernel === undefined) this.chosen.set(kernel, (byKernel = new Map()));
-    byKernel.set(placement, (byKernel.get(placement) ?? 0) + 1);
-    return { placement, expectedMs, explored };
+    let pick = best;
+    if (bestMs < Infinity) {
+      const spent = (st.spent[bucket] ??= new Float64Array(5));
+      // Each other candidate earns exploration budget as auto spends time,
+      // and is tried once its expected cost fits EXPLORE_SHARE of what it
+      // earned: cheap alternatives are re-checked often, dear ones rarely.
+      for (let i = 0; i < 5; i++) {
+        if (i === best || (NATIVE[i] && !nativeOk)) continue;
+        const e = expected[i];
+        if (INLINE[i] && e === Infinity) continue; // never block the loop on a guess
+        const earned = spent[i] + bestMs;
+        const cost = e < Infinity ? e : UNKNOWN_FACTOR * bestMs + 0.1;
+        if (pick === best && cost <= EXPLORE_SHARE * earned) {
+          pick = i;
+          spent[i] = 0;
+        } else {
+          spent[i] = earned;
+        }
+      }
+    }
+    st.chosen[pick]++;
+    return new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk);
   }
 }

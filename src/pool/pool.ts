@@ -223,7 +223,7 @@ export class Pool extends EventEmitter {
       busyMs: this.book.busyMs,
       uptimeMs,
       kernels: this.book.kernels(),
-      auto: Object.fromEntries([...this.planner.chosen].map(([k, m]) => [k, Object.fromEntries(m)])),
+      auto: this.planner.chosen(),
     };
   }
 

@@ -60,7 +60,29 @@ export class RunEstimate {
   private value = 0;
   private seen = 0;
 
+  /**
+   * @param prior start from this value, as if it had been seen once
+   * @param robust for cost models: a sample above 4x the estimate counts as
+   *   4x, and one below a quarter of it replaces it. Cold starts make the
+   *   first runs slow (a worker's first native call loads the addon: 0.5 ms
+   *   against 3 us after), and one such outlier must not hide a placement for
+   *   thousands of calls; a sample far below is a warm run after cold ones.
+   */
+  constructor(prior?: number, private readonly robust = false) {
+    if (prior !== undefined) {
+      this.value = prior;
+      this.seen = 1;
+    }
+  }
+
   add(ms: number): void {
+    if (this.robust && this.seen > 0) {
+      if (ms < this.value / 4) {
+        this.value = ms;
+        return;
+      }
+      if (ms > 4 * this.value) ms = 4 * this.value;
+    }
     // alpha 0.2: about the last 10 tasks dominate, so the estimate follows a
     // change of input sizes within a few tasks without jumping on one outlier.
     this.value = this.seen === 0 ? ms : this.value + 0.2 * (ms - this.value);

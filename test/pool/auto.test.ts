@@ -26,7 +26,13 @@ describe('auto placement', () => {
       await p.run('toplist', { events: events(200), k: 3 });
       await p.run('toplist', { events: events(2_000_000), k: 3 });
     }
-    const small = await p.run('toplist', { events: events(200), k: 3 });
+    let calls = 14; // the first, six pairs, and this small one
+    let small = await p.run('toplist', { events: events(200), k: 3 });
+    // A call may be one of auto's rare explorations: the next one is not.
+    if (small.choice!.explored) {
+      small = await p.run('toplist', { events: events(200), k: 3 });
+      calls++;
+    }
     const large = await p.run('toplist', { events: events(2_000_000), k: 3 });
     expect(small.placement).toBe(hasNative ? 'native-inline' : 'ts-inline');
     // 2M events take several ms even natively: over the 1 ms inline budget.
@@ -34,23 +40,29 @@ describe('auto placement', () => {
     expect(large.choice!.expectedMs[large.placement]).toBeLessThan(Infinity);
     expect(small.choice!.expectedMs[small.placement]!).toBeLessThanOrEqual(1);
     const counts = p.stats().auto.toplist;
-    expect(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)).toBe(15);
+    expect(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)).toBe(calls + 1); // + the large one
   });
 
-  it('never runs inline when the budget is 0, and explores the other placements every 32nd call', async () => {
+  it('never runs inline when the budget is 0, and explores the other placements at a paced cost', async () => {
     pool = await createPool({ threads: 1, inlineBudgetMs: 0 });
     const seen = new Set<string>();
     let explored = 0;
-    for (let i = 0; i < 70; i++) {
-      const r = await pool.run('toplist', { events: events(100), k: 2 });
+    const ev = events(100);
+    for (let i = 0; i < 2000; i++) {
+      const r = await pool.run('toplist', { events: ev, k: 2 });
       seen.add(r.placement);
       if (r.choice!.explored) explored++;
     }
     expect([...seen].some((p) => p.endsWith('inline'))).toBe(false);
-    // With the addon there are three worker-side candidates to explore
-    // (native-worker, ts-worker, native-async); without it only ts-worker.
-    expect(explored).toBe(hasNative ? 2 : 0);
-    expect(seen.size).toBe(hasNative ? 3 : 1);
+    if (hasNative) {
+      // Three worker-side candidates (native-worker, ts-worker, native-async):
+      // it tries the others, but rarely (exploring costs at most ~2% of the time).
+      expect(explored).toBeGreaterThan(0);
+      expect(explored).toBeLessThan(100); // under 5% of the calls
+      expect(seen.size).toBeGreaterThan(1);
+    } else {
+      expect([explored, seen.size]).toEqual([0, 1]); // only ts-worker: nothing to explore
+    }
   });
 
   it('results of auto equal the direct call', async () => {
