@@ -140,9 +140,19 @@ export class AutoPlanner {
     this.state(kernel).models[impl].add(bucketOf(size), size, runMs);
   }
 
-  /** A task that found its lane free: what dispatch itself cost (completion - enqueue - run). */
+  /** A worker task that found its lane free: what dispatch itself cost (completion - enqueue - run). */
   observeOverhead(lane: 'worker' | 'async', ms: number): void {
     this.overhead[lane].add(ms);
+  }
+
+  /**
+   * A native-async task that found its lane free, timed end to end on the
+   * main thread: its overhead is that minus the kernel's predicted run time
+   * (learned from inline and worker runs, which time the kernel alone).
+   */
+  observeAsync(kernel: string, size: number, totalMs: number): void {
+    const run = this.state(kernel).models.native.predict(bucketOf(size), size);
+    if (run < Infinity) this.overhead.async.add(Math.max(0, totalMs - run));
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {

@@ -122,8 +122,14 @@ export class Dispatcher {
         if (resp.error?.code !== 'HP_ERR_ABORTED') {
           lane.runTime.add(resp.runMs);
           this.estimate(task).add(resp.runMs);
-          this.planner.observeRun(task.kernel, task.impl, task.size, resp.runMs);
-          if (task.freeAtEnqueue) this.planner.observeOverhead(task.lane, Math.max(0, now() - task.enqueuedAt - resp.runMs));
+          if (task.lane === 'worker') {
+            this.planner.observeRun(task.kernel, task.impl, task.size, resp.runMs);
+            if (task.freeAtEnqueue) this.planner.observeOverhead('worker', Math.max(0, now() - task.enqueuedAt - resp.runMs));
+          } else if (task.freeAtEnqueue) {
+            // libuv's run time is timed on this thread, hand-offs included:
+            // it teaches the lane's overhead, not the kernel's cost.
+            this.planner.observeAsync(task.kernel, task.size, now() - task.enqueuedAt);
+          }
         }
       }
       if (resp.error !== undefined) err = fromWire(resp.error);
