@@ -92,7 +92,8 @@ export class AutoChoice {
 }
 
 interface KernelState {
-  models: Record<Impl, CostModel>;
+  /** ts and native: kernel run time alone; async: native-async end to end. */
+  models: Record<Impl | 'async', CostModel>;
   /**
    * Per size bucket, per candidate: expected ms auto spent at that size since
    * the candidate was last tried there (its exploration budget). Per size, so
@@ -118,7 +119,7 @@ export class AutoPlanner {
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
     if (s === undefined) {
-      s = { models: { ts: new CostModel(), native: new CostModel() }, spent: [], chosen: new Float64Array(5) };
+      s = { models: { ts: new CostModel(), native: new CostModel(), async: new CostModel() }, spent: [], chosen: new Float64Array(5) };
       this.kernels.set(kernel, s);
     }
     return s;
@@ -147,12 +148,11 @@ export class AutoPlanner {
 
   /**
    * A native-async task that found its lane free, timed end to end on the
-   * main thread: its overhead is that minus the kernel's predicted run time
-   * (learned from inline and worker runs, which time the kernel alone).
+   * main thread (libuv gives no kernel-only time): the async placement gets
+   * a model of its own, of what it is predicted by.
    */
   observeAsync(kernel: string, size: number, totalMs: number): void {
-    const run = this.state(kernel).models.native.predict(bucketOf(size), size);
-    if (run < Infinity) this.overhead.async.add(Math.max(0, totalMs - run));
+    this.state(kernel).models.async.add(bucketOf(size), size, totalMs);
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
@@ -171,8 +171,13 @@ export class AutoPlanner {
       }
       const run = NATIVE[i] ? runNative : runTs;
       const lane = LANE[i];
-      const e = lane === undefined ? (run <= this.budgetMs ? run : Infinity)
-        : this.lanes[lane].expectedWaitMs() + this.overhead[lane].ms + run;
+      let e: number;
+      if (lane === undefined) e = run <= this.budgetMs ? run : Infinity;
+      else if (lane === 'worker') e = this.lanes.worker.expectedWaitMs() + this.overhead.worker.ms + run;
+      else {
+        const total = st.models.async.predict(bucket, size);
+        e = this.lanes.async.expectedWaitMs() + (total < Infinity ? total : this.overhead.async.ms + run);
+      }
       expected[i] = e;
       if (e < bestMs) {
         bestMs = e;

@@ -13,6 +13,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Catalog } from '../catalog/catalog.js';
 import { toWire } from '../errors.js';
 import { abortedError } from '../kernels/common.js';
+import { native } from '../native/binding.js';
 import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
 import { DONE, Slots } from './slots.js';
@@ -22,6 +23,10 @@ const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
 const words = init.words;
 listenForControl(init.control);
+// Load the addon now, at worker start, not inside the first task: that load
+// (about 0.5-2 ms here) would otherwise land in one request's latency and in
+// auto's first cost sample.
+native();
 
 function runOne(task: WireTask, transfer: ArrayBuffer[]): WireResponse {
   const t0 = performance.now();

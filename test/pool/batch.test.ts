@@ -42,8 +42,11 @@ describe('batched dispatch', () => {
     expect((await rejection(failing)).code).toBe('HP_ERR_INVALID_ARGUMENT');
     expect([(await ok1).value, (await ok2).value, (await ok3).us]).toEqual([1, 2, 1000]);
     const after = p.stats().batches;
-    // The blocker's release sent the six waiting tasks in one message.
-    expect([after.messages - before.messages, after.tasks - before.tasks]).toEqual([1, 6]);
+    // The blocker's release sent the six waiting tasks in batches: fewer
+    // messages than tasks (how many per message depends on the measured run
+    // times: one message here, two under ASan's slower warm-up).
+    expect(after.tasks - before.tasks).toBe(6);
+    expect(after.messages - before.messages).toBeLessThan(6);
     // Each task's own timing: ok3 ran about 1 ms, whatever its neighbours did.
     expect((await ok3).timing.runMs).toBeLessThan(50);
   });
@@ -58,7 +61,11 @@ describe('batched dispatch', () => {
     expect((await rejection(victim)).code).toBe('HP_ERR_WORKER_CRASHED');
     expect((await first).value).toBe('ran before the crash');
     expect((await Promise.all(after)).map((r) => r.items[0].id)).toEqual([3, 4, 5]);
-    expect(p.stats().batches.tasks - before.tasks).toBeGreaterThanOrEqual(5 + 4); // 5 in the batch, 4 sent again
+    // Fewer messages than tasks: the five went in batches, and those that
+    // were in the victim's batch went again after the crash.
+    const sent = p.stats().batches;
+    expect(sent.tasks - before.tasks).toBeGreaterThan(5);
+    expect(sent.messages - before.messages).toBeLessThan(sent.tasks - before.tasks);
     expect(p.stats().restarts).toBe(1);
   });
 
