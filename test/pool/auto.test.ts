@@ -34,11 +34,20 @@ describe('auto placement', () => {
       calls++;
     }
     const large = await p.run('toplist', { events: events(2_000_000), k: 3 });
-    expect(small.placement).toBe(hasNative ? 'native-inline' : 'ts-inline');
-    // 2M events take several ms even natively: over the 1 ms inline budget.
+    const inline = hasNative ? 'native-inline' : 'ts-inline';
+    // 200 events fit the 1 ms inline budget; 2M events take several ms even
+    // natively, so inline is not a candidate for them.
+    expect(small.choice!.expectedMs[inline]!).toBeLessThanOrEqual(1);
+    expect(large.choice!.expectedMs[inline]).toBe(Infinity);
     expect(large.placement.endsWith('inline')).toBe(false);
-    expect(large.choice!.expectedMs[large.placement]).toBeLessThan(Infinity);
-    expect(small.choice!.expectedMs[small.placement]!).toBeLessThanOrEqual(1);
+    // Each choice is the candidate with the lowest expected completion time
+    // (on this machine inline for the small one; an ASan build's slow native
+    // code can make another candidate cheaper).
+    for (const r of [small, large]) {
+      const e = r.choice!.expectedMs;
+      expect(e[r.placement]).toBe(Math.min(...Object.values(e).map((v) => v ?? Infinity)));
+    }
+    if (process.env.HOTPATH_ADDON_PATH === undefined) expect(small.placement).toBe(inline);
     const counts = p.stats().auto.toplist;
     expect(Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)).toBe(calls + 1); // + the large one
   });
