@@ -152,7 +152,8 @@ export function nodeTimes(p: CpuProfile, readSource?: (url: string) => string | 
     const us = rawUs.get(n.id) ?? 0;
     const count = rawSamples.get(n.id) ?? 0;
     if (count === 0) continue;
-    const split = nativeSplit(n, readSource);
+    const up = parent.get(n.id);
+    const split = nativeSplit(n, readSource, up === undefined ? undefined : byId.get(up));
     if (split !== undefined && split.share > 0) {
       native.set(n.id, { kernel: split.kernel, us: us * split.share, samples: count * split.share, method: split.method });
     }

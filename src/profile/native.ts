@@ -52,7 +52,11 @@ const CALLERS: readonly Caller[] = [
   { kernel: 'toplist', fn: 'runToplist', file: /\/kernels\/toplist\/index\.[jt]s$/, call: /\.toplist\(/ },
   { kernel: 'fingerprint', fn: 'runFingerprint', file: /\/kernels\/fingerprint\/index\.[jt]s$/, call: /\.fingerprint\(/ },
 ];
-const ADDON_FRAMES = new Set(CALLERS.map((c) => c.kernel));
+// Every function the addon exports (native/addon.cc). V8 may name the frame
+// of a native call after any of them: they share one C++ entry point, and
+// with the addon loaded when the worker starts, a topk call showed up here
+// as a frame named `fingerprintAsync` (Node 20.20, 2026-11).
+const ADDON_FRAMES = new Set(['topk', 'topkAsync', 'memread', 'simd', 'toplist', 'toplistAsync', 'fingerprint', 'fingerprintAsync']);
 
 const sources = new Map<string, string | undefined>();
 
@@ -97,10 +101,20 @@ export function nativeCallerOf(node: ProfileNode): Caller | undefined {
 }
 
 /** The native part of a node's self time, or undefined when the node is not a native call. */
-export function nativeSplit(node: ProfileNode, readSource: (url: string) => string | undefined = readLocalSource): NativeSplit | undefined {
+export function nativeSplit(
+  node: ProfileNode, readSource: (url: string) => string | undefined = readLocalSource, parent?: ProfileNode,
+): NativeSplit | undefined {
   const { functionName, url } = node.callFrame;
   if (url === '' && ADDON_FRAMES.has(functionName)) {
-    return { kernel: functionName, share: 1, method: `frames named after the addon function (${functionName}) with no script: all native` };
+    // The frame's name may be another export's: the kernel is its caller's.
+    const caller = parent === undefined ? undefined : nativeCallerOf(parent);
+    const kernel = caller?.kernel ?? functionName.replace(/Async$/, '');
+    return {
+      kernel, share: 1,
+      method: caller === undefined
+        ? `frames named after an addon function (${functionName}) with no script: all native`
+        : `frames with no script named after an addon function (V8 named it ${functionName}; the addon's functions share one entry point) under ${caller.fn}: all native, attributed to ${caller.kernel}`,
+    };
   }
   const caller = nativeCallerOf(node);
   if (caller === undefined) return undefined;
