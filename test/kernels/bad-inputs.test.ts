@@ -3,25 +3,16 @@
 // must check types and lengths again and never read out of bounds.
 import { describe, expect, it } from 'vitest';
 import { syntheticCatalog } from '../../src/catalog/synthetic.js';
-import { HotpathError } from '../../src/errors.js';
 import { topk } from '../../src/kernels/topk/index.js';
 import { toplist } from '../../src/kernels/toplist/index.js';
 import { addonOrSkip } from '../fixtures/native.js';
+import { codeOf } from '../fixtures/errors.js';
 
 const addon = addonOrSkip();
 const impls = addon !== null ? (['ts', 'native'] as const) : (['ts'] as const);
 const catalog = syntheticCatalog({ items: 50, dims: 4, seed: 3 });
 const v = [1, 2, 3, 4];
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(HotpathError);
-    return (err as HotpathError).code;
-  }
-  throw new Error('expected a throw');
-}
 
 const topkCases: [string, unknown, string][] = [
   ['not an object', 42, 'HP_ERR_INVALID_ARGUMENT'],

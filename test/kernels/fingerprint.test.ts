@@ -228,6 +228,7 @@ describe('fingerprint: bad input', () => {
     }
   });
 
+  // Native-only; skipped only without the addon, which CI forbids (addonOrSkip throws there).
   it.skipIf(addon === null)('the native shim checks its own arguments', () => {
     const a = addon!;
     const call = (...args: unknown[]) => codeOf(() => (a.fingerprint as (...x: unknown[]) => unknown)(...args));
@@ -266,6 +267,7 @@ describe('fingerprint: cancellation and async', () => {
     expect(fingerprint({ samples: short, sampleRate: rate }, { impl, cancel: flag }).hashes.length).toBeGreaterThan(0);
   });
 
+  // Native-only; skipped only without the addon, which CI forbids (addonOrSkip throws there).
   it.skipIf(addon === null)('fingerprintAsync equals the sync call, copies plain input, reads a SAB in place', async () => {
     const a = addon!;
     const want = a.fingerprint(short, rate);
@@ -279,6 +281,7 @@ describe('fingerprint: cancellation and async', () => {
     expect(await a.fingerprintAsync(shared, rate, flag)).toEqual(want);
   });
 
+  // Native-only; skipped only without the addon, which CI forbids (addonOrSkip throws there).
   it.skipIf(addon === null)('fingerprintAsync stops with HP_ERR_ABORTED when the flag is set mid-run', async () => {
     const a = addon!;
     // 10 minutes at 8 kHz (18,750 frames, a few hundred ms of work), tiled from 5 s.

@@ -1,18 +1,9 @@
 // decodeWav: wavefile parses the container, we check the format and convert.
 import { describe, expect, it } from 'vitest';
-import { HotpathError } from '../../src/errors.js';
 import { decodeWav } from '../../src/server/wav.js';
 import { int16Tone, wavBytes } from './helpers.js';
+import { codeOf } from '../fixtures/errors.js';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(HotpathError);
-    return (err as HotpathError).code;
-  }
-  throw new Error('expected a throw');
-}
 
 /** A WAVE_FORMAT_EXTENSIBLE header (40-byte fmt chunk) around PCM16 mono samples. */
 function extensible(samples: Int16Array, rate: number, subformat = 1): Buffer {
