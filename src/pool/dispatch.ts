@@ -12,7 +12,7 @@ import type { RunEstimate } from './queue.js';
 import { Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
-import type { WireBatch, WireResponse, WireTask } from './wire.js';
+import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -20,6 +20,9 @@ export class Dispatcher {
   /** Messages sent to worker threads, and the tasks they carried. */
   messages = 0;
   tasks = 0;
+  /** Answers being settled (finish() and the microtask after it), and the lanes that got tasks meanwhile. */
+  private settling = 0;
+  private readonly deferred = new Set<Lane>();
 
   constructor(
     private readonly piscina: Piscina,
@@ -32,6 +35,21 @@ export class Dispatcher {
   /** Mean run time of a kernel x placement, learned from the tasks that ran. */
   estimate(task: Task): RunEstimate {
     return task.counters.runEstimate;
+  }
+
+  /**
+   * A task was queued: send what the lane allows now, or, while answers are
+   * being settled, once their callers' continuations have run. A caller that
+   * submits again as soon as its result arrives (a closed loop, a handler
+   * calling the next kernel) then shares one message with the others whose
+   * results came in the same answer, instead of the first going alone at once
+   * and the rest waiting for the next free worker: trivial tasks at 32 in
+   * flight went 8.3 to a message before, 10 after, and 250k/s became 280k/s
+   * (bench:pool's trivial case, 2 cores).
+   */
+  submit(lane: Lane): void {
+    if (this.settling === 0) this.pump(lane);
+    else this.deferred.add(lane);
   }
 
   /** Sends as many messages as the lane allows. */
@@ -59,35 +77,34 @@ export class Dispatcher {
       this.prepare(task);
       const t0 = performance.now();
       task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
-        (raw) => this.finish(batch, lane, [{ raw, startedAt: performance.timeOrigin + t0, runMs: performance.now() - t0 }]),
+        (raw) => this.finish(batch, lane, [OK, performance.timeOrigin + t0, performance.now() - t0, raw]),
         (err: unknown) => this.finish(batch, lane, undefined, err),
       );
       return;
     }
     const transferList: ArrayBuffer[] = [];
-    const wires: WireTask[] = batch.map((task) => {
+    const message: WireMessage = [];
+    for (const task of batch) {
       this.prepare(task);
       const moved = transferList.length;
-      const wire: WireTask = { kernel: task.kernel, impl: task.impl, slot: task.slot, wire: task.spec.toWire(task.args, task.transfer, transferList) };
+      pushTask(message, task.kernel, task.impl, task.slot, task.spec.toWire(task.args, task.transfer, transferList));
       // A moved input now belongs to the worker; a copied one stays, so the
       // task can be sent again if the worker dies before running it.
       if (transferList.length > moved) task.args = undefined;
-      return wire;
-    });
-    const message: WireTask | WireBatch = wires.length === 1 ? wires[0] : { batch: wires };
+    }
     this.messages++;
-    this.tasks += wires.length;
+    this.tasks += batch.length;
     this.piscina.run(message, { transferList }).then(
-      (resp: WireResponse | { batch: WireResponse[] }) => this.finish(batch, lane, wires.length === 1 ? [resp as WireResponse] : (resp as { batch: WireResponse[] }).batch),
+      (answer: WireAnswer) => this.finish(batch, lane, answer),
       (err: unknown) => this.finish(batch, lane, undefined, new HotpathError('HP_ERR_WORKER_CRASHED',
         `the worker running ${batch.map((t) => t.kernel).join(', ')} died: ${(err as Error)?.message}`, { cause: err })),
     );
   }
 
-  private finish(batch: Task[], lane: Lane, responses: WireResponse[] | undefined, err?: unknown): void {
+  private finish(batch: Task[], lane: Lane, answer: WireAnswer | undefined, err?: unknown): void {
     lane.messages--;
     lane.inflight -= batch.length;
-    const crashed = responses === undefined && batch[0].lane === 'worker';
+    const crashed = answer === undefined && batch[0].lane === 'worker';
     for (const task of batch) {
       // The worker died: every task of the message but the one it was running
       // (still marked with its threadId) did not cause it. Those whose input is
@@ -105,26 +122,40 @@ export class Dispatcher {
     // Send the free worker its next message first: the bookkeeping below then
     // overlaps with the worker's run instead of lengthening every round trip.
     this.pump(lane);
-    for (let i = 0; i < batch.length; i++) if (batch[i].state === 'returned') this.complete(batch[i], lane, responses?.[i], err);
+    // Continuations of the promises settled here run as microtasks queued
+    // behind this one; the deferred pump is queued after them.
+    this.settling++;
+    for (let i = 0; i < batch.length; i++) if (batch[i].state === 'returned') this.complete(batch[i], lane, answer, i * ANSWER_STRIDE, err);
+    queueMicrotask(() => {
+      this.settling--;
+      for (const l of this.deferred) {
+        this.deferred.delete(l);
+        this.pump(l);
+      }
+    });
     this.checkIdle();
   }
 
-  private complete(task: Task, lane: Lane, resp: WireResponse | undefined, err: unknown): void {
-    if (resp !== undefined) {
-      const waitMs = Math.max(0, resp.startedAt - task.enqueuedAt);
-      if (resp.skipped !== true) {
-        task.startedAt = resp.startedAt;
-        task.endedAt = resp.startedAt + resp.runMs;
-        task.counters.timing(waitMs, resp.runMs);
-        if (task.lane === 'worker') this.book.busyMs += resp.runMs;
+  /** Settles a returned task from its entries at `j` of the answer (or with `err` when there is no answer). */
+  private complete(task: Task, lane: Lane, answer: WireAnswer | undefined, j: number, err: unknown): void {
+    if (answer !== undefined) {
+      const status = answer[j] as number;
+      const startedAt = answer[j + 1] as number;
+      const runMs = answer[j + 2] as number;
+      const waitMs = Math.max(0, startedAt - task.enqueuedAt);
+      if (status !== SKIPPED) {
+        task.startedAt = startedAt;
+        task.endedAt = startedAt + runMs;
+        task.counters.timing(waitMs, runMs);
+        if (task.lane === 'worker') this.book.busyMs += runMs;
         // A cancelled run was cut short: it says nothing of how long the
         // kernel takes, so it does not feed the estimates.
-        if (resp.error?.code !== 'HP_ERR_ABORTED') {
-          lane.runTime.add(resp.runMs);
-          this.estimate(task).add(resp.runMs);
+        if (status === OK || (answer[j + 3] as WireError).code !== 'HP_ERR_ABORTED') {
+          lane.runTime.add(runMs);
+          this.estimate(task).add(runMs);
           if (task.lane === 'worker') {
-            this.planner.observeRun(task.kernel, task.impl, task.size, resp.runMs);
-            if (task.freeAtEnqueue) this.planner.observeOverhead('worker', Math.max(0, now() - task.enqueuedAt - resp.runMs));
+            this.planner.observeRun(task.kernel, task.impl, task.size, runMs);
+            if (task.freeAtEnqueue) this.planner.observeOverhead('worker', Math.max(0, now() - task.enqueuedAt - runMs));
           } else if (task.freeAtEnqueue) {
             // libuv's run time is timed on this thread, hand-offs included:
             // it teaches the lane's overhead, not the kernel's cost.
@@ -132,14 +163,14 @@ export class Dispatcher {
           }
         }
       }
-      if (resp.error !== undefined) err = fromWire(resp.error);
+      if (status !== OK) err = fromWire(answer[j + 3] as WireError);
       else if (!task.settled) {
         // Fields added to the kernel's fresh result object, not spread into a
         // new one: this runs once per task on the event loop.
-        const result = task.spec.result(resp.raw, task.meta) as Record<string, unknown>;
+        const result = task.spec.result(answer[j + 3], task.meta) as Record<string, unknown>;
         result.placement = task.placement;
         result.fallback = task.fallback;
-        result.timing = { waitMs, runMs: resp.runMs };
+        result.timing = { waitMs, runMs };
         if (task.choice !== undefined) result.choice = task.choice;
         task.settle('ok', result);
       }

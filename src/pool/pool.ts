@@ -169,7 +169,7 @@ export class Pool extends EventEmitter {
     }
     task.freeAtEnqueue = lane.messages < lane.concurrency && lane.queue.length === 0;
     lane.queue.push(task);
-    this.dispatcher.pump(lane);
+    this.dispatcher.submit(lane);
   }
 
   /** Abort or deadline: a queued task leaves at once; a running one is told to stop through its flag. */

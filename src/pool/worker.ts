@@ -1,12 +1,12 @@
 // Piscina worker entry (compiled to dist/src/pool/worker.js: workers load
 // plain JS, no TS loader in production). The catalog and the control words
 // arrive once, in workerData; a task carries only its own input. A message is
-// one task or a batch of them, run one after the other, each with its own
-// cancel flag, timing, error and result.
+// one task or a batch of them (wire.ts), run one after the other, each with
+// its own cancel flag, timing, error and result.
 //
 // Errors come back as values, not throws: Piscina turns a thrown error into a
-// plain Error and drops its code and class (FACTS.md), so we send
-// { error: { code, message, details } } and the main thread rebuilds it.
+// plain Error and drops its code and class (FACTS.md), so we send the
+// WireError { code, message, details } and the main thread rebuilds it.
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -17,7 +17,7 @@ import { native } from '../native/binding.js';
 import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
 import { DONE, Slots } from './slots.js';
-import type { WireBatch, WireResponse, WireTask, WorkerInit } from './wire.js';
+import { ERROR, implAt, inputAt, kernelAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
@@ -28,38 +28,39 @@ listenForControl(init.control);
 // auto's first cost sample.
 native();
 
-function runOne(task: WireTask, transfer: ArrayBuffer[]): WireResponse {
+/** Runs the task at `i` of the message and appends its four answer entries. */
+function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
+  const kernel = kernelAt(message, i);
+  const slot = slotAt(message, i);
   const t0 = performance.now();
   const startedAt = performance.timeOrigin + t0;
-  Atomics.store(words, 2 * task.slot + 1, threadId);
-  const cancel = Slots.flag(words, task.slot);
-  const spec = KERNELS[task.kernel];
+  Atomics.store(words, 2 * slot + 1, threadId);
+  const cancel = Slots.flag(words, slot);
+  const spec = KERNELS[kernel];
   if (Atomics.load(cancel, 0) !== 0) {
-    return { error: toWire(abortedError(task.kernel)), startedAt, runMs: 0, skipped: true };
+    answer.push(SKIPPED, startedAt, 0, toWire(abortedError(kernel)));
+  } else {
+    try {
+      const raw = spec.run(spec.fromWire(inputAt(message, i), catalog), implAt(message, i), cancel);
+      const runMs = performance.now() - t0;
+      for (const b of spec.resultTransfer(raw)) transfer.push(b);
+      answer.push(OK, startedAt, runMs, raw);
+    } catch (err) {
+      answer.push(ERROR, startedAt, performance.now() - t0, toWire(err));
+    }
   }
-  try {
-    const raw = spec.run(spec.fromWire(task.wire, catalog), task.impl, cancel);
-    const runMs = performance.now() - t0;
-    for (const b of spec.resultTransfer(raw)) transfer.push(b);
-    return { raw, startedAt, runMs };
-  } catch (err) {
-    return { error: toWire(err), startedAt, runMs: performance.now() - t0 };
-  }
+  // Marks the task finished, so that if this worker dies before the batch's
+  // answer is sent, the pool knows this task was not the one that killed it.
+  Atomics.store(words, 2 * slot + 1, DONE);
 }
 
-// Marks the task finished, so that if this worker dies before the batch's
-// answer is sent, the pool knows this task was not the one that killed it.
-function done(task: WireTask, response: WireResponse): WireResponse {
-  Atomics.store(words, 2 * task.slot + 1, DONE);
-  return response;
-}
-
-export default function runMessage(message: WireTask | WireBatch): WireResponse | { batch: WireResponse[] } | object {
+export default function runMessage(message: WireMessage): WireAnswer | object {
   const transfer: ArrayBuffer[] = [];
-  const value = 'batch' in message ? { batch: message.batch.map((t) => done(t, runOne(t, transfer))) } : done(message, runOne(message, transfer));
-  if (transfer.length === 0) return value;
+  const answer: WireAnswer = [];
+  for (let i = 0; i < message.length; i += TASK_STRIDE) runOne(message, i, answer, transfer);
+  if (transfer.length === 0) return answer;
   return move({
     get [transferableSymbol]() { return transfer; },
-    get [valueSymbol]() { return value; },
+    get [valueSymbol]() { return answer; },
   });
 }

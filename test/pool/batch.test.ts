@@ -69,6 +69,29 @@ describe('batched dispatch', () => {
     expect(p.stats().restarts).toBe(1);
   });
 
+  it('tasks submitted from the continuations of one answer share the next message', async () => {
+    const p = (pool = await createPool({ threads: 1 }));
+    // Teach the lane that echo is quick, so the 1 ms batch budget caps nothing
+    // (a cold first run, slower still under ASan, would cap batches at a few).
+    for (let i = 0; i < 20; i++) await p.run('echo', i, { placement: 'ts-worker' });
+    // Leave the continuation of that last answer (where a submission waits
+    // for the end of the microtask queue): `first` must find the lane idle.
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = p.stats().batches;
+    const first = p.run('echo', 0, { placement: 'ts-worker' }); // the lane is free: it goes alone, at once
+    // These four wait, then go as one message when `first` returns; each
+    // continuation submits one more as soon as its result arrives.
+    const chains = [1, 2, 3, 4].map((i) => p.run('echo', i, { placement: 'ts-worker' })
+      .then((r) => p.run('echo', (r.value as number) * 10, { placement: 'ts-worker' })));
+    expect((await Promise.all(chains)).map((r) => r.value)).toEqual([10, 20, 30, 40]);
+    await first;
+    const after = p.stats().batches;
+    expect(after.tasks - before.tasks).toBe(9);
+    // first, the four, and the four they started: had each gone out as it
+    // was submitted, the first of the last four would have gone alone (4).
+    expect(after.messages - before.messages).toBe(3);
+  });
+
   it('a lone task goes alone and at once', async () => {
     pool = await createPool({ threads: 1 });
     const before = pool.stats().batches;
