@@ -8,7 +8,7 @@
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import { PLACEMENTS } from '../../src/pool/types.js';
 import { drive } from '../lib/drive.js';
-import type { CaseResult, SuiteOutcome, Verdict } from '../lib/results.js';
+import { ratio, type CaseResult, type Ratio, type SuiteOutcome, type Verdict } from '../lib/results.js';
 import { benchCatalog, poolInput, SIZES, UNIT, BENCH_KERNELS, type BenchKernel, type SizeName } from '../lib/sizes.js';
 import { metric, noisy, pickBest } from '../lib/stats.js';
 import type { Suite, SuiteContext } from '../lib/suite.js';
@@ -39,6 +39,27 @@ function describeRan(requested: string, ran: Map<string, number>): string {
   if (sorted.length === 1 && sorted[0][0] === requested) return requested;
   const total = sorted.reduce((n, [, c]) => n + c, 0);
   return sorted.map(([p, c]) => `${p} ${Math.round((c / total) * 100)}%`).join(', ');
+}
+
+type Entry = { name: string; metric: CaseResult['metrics'][string] };
+
+/**
+ * How many times worse `auto` did than the best fixed placement of its group
+ * (median against median; below 1: auto beat them all), and than the best
+ * among those within the loop budget: auto's own rule (issue 7: <= 1.1).
+ */
+function autoRatios(group: string, all: Entry[], offLoop: Entry[], higherIsBetter: boolean): Ratio[] {
+  const auto = all.find((e) => e.name === 'auto')?.metric.median;
+  if (auto === undefined || auto <= 0) return [];
+  const out: Ratio[] = [];
+  for (const [label, entries, target] of [['best fixed', all, undefined], [`best fixed within ${LOOP_BUDGET_MS} ms of loop CPU`, offLoop, '<= 1.10']] as const) {
+    const fixed = entries.filter((e) => e.name !== 'auto' && e.metric.median > 0);
+    if (fixed.length === 0) continue;
+    const best = fixed.reduce((a, b) => ((higherIsBetter ? b.metric.median > a.metric.median : b.metric.median < a.metric.median) ? b : a));
+    const worse = higherIsBetter ? best.metric.median / auto : auto / best.metric.median;
+    out.push(ratio(`${group}: auto vs ${label} (${best.name}), x worse`, worse, target));
+  }
+  return out;
 }
 
 async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
@@ -86,6 +107,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
 
     const out: CaseResult[] = [];
     const verdicts: Verdict[] = [];
+    const ratios: Ratio[] = [];
     for (const kernel of BENCH_KERNELS) {
       for (const size of sizes) {
         for (const depth of depths) {
@@ -113,13 +135,14 @@ async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
           const group = `${kernel} ${SIZES[kernel][size].label}, ${depth} in flight`;
           verdicts.push({ group, metric: primary, ...pickBest(entries) });
           verdicts.push({ group: `${group}, within ${LOOP_BUDGET_MS} ms of loop CPU per task`, metric: primary, ...pickBest(offLoop) });
+          ratios.push(...autoRatios(group, entries, offLoop, primary === 'ops/s'));
         }
       }
     }
     return {
       status: 'ok',
       params: { placements: [...PLACEMENTS], sizes, depths, threads: ctx.threads, windowMs, rounds },
-      cases: out, verdicts, ratios: [],
+      cases: out, verdicts, ratios,
     };
   } finally {
     await Promise.all([...pools.values()].map((p) => p.close()));

@@ -1,16 +1,21 @@
 // The `auto` placement: per call, the placement with the lowest expected
-// completion time among those that keep the event loop's blocking under
-// `inlineBudgetMs`. Expected time = queue wait (from the lane's depth and
-// mean run time) + the lane's measured dispatch overhead (message out, wake,
-// message back) + the kernel's predicted run time for this input size,
-// learned per kernel and implementation from every run the pool sees (run
-// time does not depend on the thread, so worker runs teach inline estimates).
-// Now and then it runs a call elsewhere, so that the model follows the
-// machine when its load changes; exploring is paced so that each alternative
-// costs at most EXPLORE_SHARE of the time auto spends (a fixed "every Nth
-// call" cost 30% on tiny tasks, where the alternative is a 10x slower round
-// trip).
-import type { Impl } from '../kernels/common.js';
+// cost among those that keep the event loop's blocking under
+// `inlineBudgetMs`. A candidate's cost is its expected completion time
+// (queue wait + the lane's unloaded dispatch overhead + the kernel's
+// predicted run time there) plus what it makes the other calls sharing the
+// event loop wait: its main-thread time x the calls that arrive while one is
+// out (`concurrency`). Alone, that is latency; under load, main-thread time:
+// 8 callers of a 0.19 ms topk on the loop wait for each other (4.8k calls/s),
+// in workers they do not (6.2k/s; bench placements, 2 cores).
+//
+// Everything is learned from the runs the pool sees: run time per kernel,
+// placement and input size, the main thread's cost of an offloaded task, the
+// lanes' overhead, the concurrency. Now and then it runs a call elsewhere, so
+// that the model follows the machine when its load changes; exploring is
+// paced so that each alternative costs at most EXPLORE_SHARE of the time auto
+// spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
+// alternative is a 10x slower round trip).
+import { bucketOf, CostModel } from './cost-model.js';
 import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
 import type { Placement } from './types.js';
@@ -20,47 +25,12 @@ const EXPLORE_SHARE = 0.01;
 // An implementation never measured (TS while native runs) is assumed this
 // many times slower than the best for pacing: exploring it is then rare.
 const UNKNOWN_FACTOR = 20;
-const CONCRETE: readonly Placement[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
-
-/**
- * Run time by input size: an EWMA of ms and of size per power-of-two size
- * bucket, scaled linearly within and across buckets. Local, so a few large
- * inputs cannot bend the estimate for small ones (a global least-squares fit
- * over 100..1M events predicted 2 ms for 100 events). Buckets live in an
- * array indexed by log2(size): no hashing on the per-call path.
- */
-class CostModel {
-  private readonly ms: (RunEstimate | undefined)[] = [];
-  private readonly size: (RunEstimate | undefined)[] = [];
-  private known = 0;
-
-  add(bucket: number, size: number, ms: number): void {
-    if (this.ms[bucket] === undefined) {
-      this.ms[bucket] = new RunEstimate(undefined, true);
-      this.size[bucket] = new RunEstimate();
-      this.known++;
-    }
-    this.ms[bucket]!.add(ms);
-    this.size[bucket]!.add(size);
-  }
-
-  /** Predicted ms, or Infinity when nothing was measured yet. */
-  predict(bucket: number, size: number): number {
-    if (this.known === 0) return Infinity;
-    let b = bucket;
-    if (this.ms[b] === undefined) {
-      // The nearest measured bucket, scaled by size.
-      for (let d = 1; ; d++) {
-        if (this.ms[bucket - d] !== undefined) { b = bucket - d; break; }
-        if (this.ms[bucket + d] !== undefined) { b = bucket + d; break; }
-      }
-    }
-    const s = this.size[b]!.ms;
-    return s > 0 ? (this.ms[b]!.ms * size) / s : this.ms[b]!.ms;
-  }
-}
-
-const bucketOf = (size: number): number => 31 - Math.clz32(size + 1 > 0xffffffff ? 0xffffffff : size + 1);
+// One task's count of calls that arrived while it was out is capped here: a
+// task sent out while inline calls chain through the microtask queue sees
+// hundreds, which says "saturated", not how many callers wait.
+const MAX_CONCURRENCY = 64;
+const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
+const INDEX = Object.fromEntries(CONCRETE.map((p, i) => [p, i])) as Record<Placement, number>;
 
 // Candidates in a fixed order, with what each needs, so that a choice is a
 // loop over small arrays (about 0.15 us; a first version with records keyed
@@ -68,6 +38,7 @@ const bucketOf = (size: number): number => 31 - Math.clz32(size + 1 > 0xffffffff
 const INLINE = [true, true, false, false, false];
 const NATIVE = [true, false, true, false, true];
 const LANE: ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
+const ASYNC = 4;
 
 /** What `auto` chose for a call, and why. */
 export class AutoChoice {
@@ -77,23 +48,27 @@ export class AutoChoice {
     readonly explored: boolean,
     private readonly expected: Float64Array,
     private readonly nativeOk: boolean,
+    /** Calls expected to share the event loop with this one (0: it runs alone). */
+    readonly concurrency: number,
   ) {}
 
-  /** Expected completion per candidate, ms (Infinity: not measured yet, or it would block the loop too long). */
+  /** Expected cost per candidate, ms (Infinity: not measured yet, or it would block the loop too long). */
   get expectedMs(): Partial<Record<Placement, number>> {
     const out: Partial<Record<Placement, number>> = {};
     for (let i = 0; i < CONCRETE.length; i++) if (this.nativeOk || !NATIVE[i]) out[CONCRETE[i]] = this.expected[i];
     return out;
   }
 
-  toJSON(): { placement: Placement; explored: boolean; expectedMs: Partial<Record<Placement, number>> } {
-    return { placement: this.placement, explored: this.explored, expectedMs: this.expectedMs };
+  toJSON(): { placement: Placement; explored: boolean; concurrency: number; expectedMs: Partial<Record<Placement, number>> } {
+    return { placement: this.placement, explored: this.explored, concurrency: this.concurrency, expectedMs: this.expectedMs };
   }
 }
 
 interface KernelState {
-  /** ts and native: kernel run time alone; async: native-async end to end. */
-  models: Record<Impl | 'async', CostModel>;
+  /** Per candidate, in CONCRETE order: the kernel's run time there; native-async's is end to end. */
+  run: CostModel[];
+  /** Main-thread ms of an offloaded task (send, answer, result), per lane. */
+  dispatch: Record<'worker' | 'async', CostModel>;
   /**
    * Per size bucket, per candidate: expected ms auto spent at that size since
    * the candidate was last tried there (its exploration budget). Per size, so
@@ -103,23 +78,40 @@ interface KernelState {
   chosen: Float64Array;
 }
 
+/** What workers report through shared memory, read at each choice (slots.ts). */
+export interface LoopSignals {
+  /** Worker tasks finished whose answers the event loop has not read. */
+  readonly endedUnread: number;
+  /** Mean arrivals of the worker tasks that finished since the last call (how many: arrivalsTaken), or -1. */
+  takeArrivals(): number;
+  readonly arrivalsTaken: number;
+}
+
 export class AutoPlanner {
   private readonly kernels = new Map<string, KernelState>();
-  // A round trip here is 25-80 us (bench:pool); start there, robust to cold outliers.
+  // An unloaded round trip here is 25-150 us (bench pool, placements); start
+  // there, robust to cold outliers.
   private readonly overhead: Record<'worker' | 'async', RunEstimate> = {
     worker: new RunEstimate(0.05, true),
     async: new RunEstimate(0.05, true),
   };
+  private readonly concurrency = new RunEstimate(0);
 
   constructor(
     private readonly budgetMs: number,
     private readonly lanes: Record<'worker' | 'async', Lane>,
+    private readonly signals: LoopSignals,
   ) {}
 
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
     if (s === undefined) {
-      s = { models: { ts: new CostModel(), native: new CostModel(), async: new CostModel() }, spent: [], chosen: new Float64Array(5) };
+      s = {
+        run: CONCRETE.map(() => new CostModel()),
+        dispatch: { worker: new CostModel(), async: new CostModel() },
+        spent: [],
+        chosen: new Float64Array(CONCRETE.length),
+      };
       this.kernels.set(kernel, s);
     }
     return s;
@@ -136,47 +128,87 @@ export class AutoPlanner {
     return out;
   }
 
-  /** A run that completed (not cancelled): its kernel, implementation, input size and run time. */
-  observeRun(kernel: string, impl: Impl, size: number, runMs: number): void {
-    this.state(kernel).models[impl].add(bucketOf(size), size, runMs);
+  /**
+   * A run that completed (not cancelled), by the placement it ran in. Inline
+   * and worker runs of one implementation are kept apart: a worker's input is
+   * a fresh copy, cold in cache (toplist over 1M events: 0.83 ms inline on a
+   * reused input, 1.3 ms in a worker), and one model for both made inputs
+   * near the inline budget flip between placements.
+   */
+  observeRun(kernel: string, placement: Placement, size: number, runMs: number): void {
+    this.state(kernel).run[INDEX[placement]].add(bucketOf(size), size, runMs);
   }
 
-  /** A worker task that found its lane free: what dispatch itself cost (completion - enqueue - run). */
+  /** An offloaded task that met no queue and no other call: what dispatch itself cost (completion - enqueue - run). */
   observeOverhead(lane: 'worker' | 'async', ms: number): void {
     this.overhead[lane].add(ms);
   }
 
   /**
-   * A native-async task that found its lane free, timed end to end on the
-   * main thread (libuv gives no kernel-only time): the async placement gets
-   * a model of its own, of what it is predicted by.
+   * A native-async task that met no queue and no other call, timed end to
+   * end on the main thread (libuv gives no kernel-only time): the async
+   * placement is predicted by its own model.
    */
   observeAsync(kernel: string, size: number, totalMs: number): void {
-    this.state(kernel).models.async.add(bucketOf(size), size, totalMs);
+    this.state(kernel).run[ASYNC].add(bucketOf(size), size, totalMs);
+  }
+
+  /** Main-thread ms an offloaded task took: its share of the message out, of the answer, and its result. */
+  observeDispatch(kernel: string, lane: 'worker' | 'async', size: number, ms: number): void {
+    this.state(kernel).dispatch[lane].add(bucketOf(size), size, ms);
+  }
+
+  /**
+   * How many other run() calls arrived while an offloaded task was out (until
+   * its run ended). Up fast, down at the EWMA's pace: while calls run inline
+   * only the rare explored ones measure it, and a rise must be acted on from
+   * the first (from 1 to 8 callers of a 0.2 ms kernel, alpha 0.2 took ~100 ms
+   * to leave the loop).
+   */
+  observeArrivals(calls: number, tasks = 1): void {
+    const n = Math.min(Math.max(0, calls), MAX_CONCURRENCY);
+    // `tasks` samples of mean n weigh as much as `tasks` EWMA steps.
+    const alpha = 1 - (n > this.concurrency.ms ? 0.5 : 0.8) ** Math.min(tasks, 64);
+    this.concurrency.add(n, alpha);
+  }
+
+  /** Predicted run time of candidate i; never measured there, its twin across the thread boundary (same impl). */
+  private runMs(st: KernelState, i: number, bucket: number, size: number): number {
+    const own = st.run[i];
+    return own.known ? own.predict(bucket, size) : st.run[INLINE[i] ? i + 2 : i - 2].predict(bucket, size);
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
     const st = this.state(kernel);
     const bucket = bucketOf(size);
-    const runNative = nativeOk ? st.models.native.predict(bucket, size) : Infinity;
-    const runTs = st.models.ts.predict(bucket, size);
-    const expected = new Float64Array(5);
+    const arrivals = this.signals.takeArrivals();
+    if (arrivals >= 0) this.observeArrivals(arrivals, this.signals.arrivalsTaken);
+    const others = this.concurrency.ms;
+    const expected = new Float64Array(CONCRETE.length);
     // Never measured: start in a worker (never block the loop on a guess).
     let best = nativeOk ? 2 : 3;
     let bestMs = Infinity;
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < CONCRETE.length; i++) {
       if (NATIVE[i] && !nativeOk) {
         expected[i] = Infinity;
         continue;
       }
-      const run = NATIVE[i] ? runNative : runTs;
       const lane = LANE[i];
       let e: number;
-      if (lane === undefined) e = run <= this.budgetMs ? run : Infinity;
-      else if (lane === 'worker') e = this.lanes.worker.expectedWaitMs() + this.overhead.worker.ms + run;
-      else {
-        const total = st.models.async.predict(bucket, size);
-        e = this.lanes.async.expectedWaitMs() + (total < Infinity ? total : this.overhead.async.ms + run);
+      if (lane === undefined) {
+        // Inline: done in `run`, and the others wait for it all along.
+        const run = this.runMs(st, i, bucket, size);
+        e = run <= this.budgetMs ? run * (1 + others) : Infinity;
+      } else {
+        const run = i === ASYNC
+          ? st.run[ASYNC].predict(bucket, size, this.overhead.async.ms + this.runMs(st, 2, bucket, size))
+          : this.overhead.worker.ms + this.runMs(st, i, bucket, size);
+        // A worker task whose run ended is no longer ahead of this one, even
+        // while its answer waits for the loop (inline calls chained through
+        // the microtask queue hold answers back: counting those tasks kept
+        // auto inline at 8 in flight where workers were 1.3x faster).
+        const wait = lane === 'worker' ? this.lanes.worker.expectedWaitMs(this.signals.endedUnread) : this.lanes.async.expectedWaitMs();
+        e = wait + run + others * st.dispatch[lane].predict(bucket, size, 0);
       }
       expected[i] = e;
       if (e < bestMs) {
@@ -186,11 +218,11 @@ export class AutoPlanner {
     }
     let pick = best;
     if (bestMs < Infinity) {
-      const spent = (st.spent[bucket] ??= new Float64Array(5));
+      const spent = (st.spent[bucket] ??= new Float64Array(CONCRETE.length));
       // Each other candidate earns exploration budget as auto spends time,
       // and is tried once its expected cost fits EXPLORE_SHARE of what it
       // earned: cheap alternatives are re-checked often, dear ones rarely.
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < CONCRETE.length; i++) {
         if (i === best || (NATIVE[i] && !nativeOk)) continue;
         const e = expected[i];
         if (INLINE[i] && e === Infinity) continue; // never block the loop on a guess
@@ -205,6 +237,6 @@ export class AutoPlanner {
       }
     }
     st.chosen[pick]++;
-    return new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk);
+    return new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk, others);
   }
 }

@@ -9,7 +9,7 @@ import { fromWire, HotpathError } from '../errors.js';
 import type { AutoPlanner } from './auto.js';
 import type { Lane } from './lane.js';
 import type { RunEstimate } from './queue.js';
-import { Slots } from './slots.js';
+import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
 import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
@@ -80,14 +80,16 @@ export class Dispatcher {
         (raw) => this.finish(batch, lane, [OK, performance.timeOrigin + t0, performance.now() - t0, raw]),
         (err: unknown) => this.finish(batch, lane, undefined, err),
       );
+      task.sendMs = performance.now() - t0;
       return;
     }
+    const t0 = performance.now();
     const transferList: ArrayBuffer[] = [];
     const message: WireMessage = [];
     for (const task of batch) {
       this.prepare(task);
       const moved = transferList.length;
-      pushTask(message, task.kernel, task.impl, task.slot, task.spec.toWire(task.args, task.transfer, transferList));
+      pushTask(message, task.kernel, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
       // A moved input now belongs to the worker; a copied one stays, so the
       // task can be sent again if the worker dies before running it.
       if (transferList.length > moved) task.args = undefined;
@@ -99,13 +101,20 @@ export class Dispatcher {
       (err: unknown) => this.finish(batch, lane, undefined, new HotpathError('HP_ERR_WORKER_CRASHED',
         `the worker running ${batch.map((t) => t.kernel).join(', ')} died: ${(err as Error)?.message}`, { cause: err })),
     );
+    // Two clock reads a message (not a task): what sending cost this thread.
+    const share = (performance.now() - t0) / batch.length;
+    for (const task of batch) task.sendMs = share;
   }
 
   private finish(batch: Task[], lane: Lane, answer: WireAnswer | undefined, err?: unknown): void {
     lane.messages--;
     lane.inflight -= batch.length;
     const crashed = answer === undefined && batch[0].lane === 'worker';
+    let read = 0;
     for (const task of batch) {
+      // Every task of an answer counted itself finished; of a crashed batch,
+      // those marked DONE did.
+      if (batch[0].lane === 'worker' && (answer !== undefined || this.slots.startedBy(task.slot) === DONE)) read++;
       // The worker died: every task of the message but the one it was running
       // (still marked with its threadId) did not cause it. Those whose input is
       // still here go back to the head of the queue, once; kernels are pure, so
@@ -119,13 +128,21 @@ export class Dispatcher {
         lane.queue.unshift(task);
       }
     }
+    this.slots.answersRead(read);
     // Send the free worker its next message first: the bookkeeping below then
     // overlaps with the worker's run instead of lengthening every round trip.
     this.pump(lane);
     // Continuations of the promises settled here run as microtasks queued
     // behind this one; the deferred pump is queued after them.
     this.settling++;
+    const t0 = performance.now();
     for (let i = 0; i < batch.length; i++) if (batch[i].state === 'returned') this.complete(batch[i], lane, answer, i * ANSWER_STRIDE, err);
+    // auto learns what an offloaded task costs the event loop: its share of
+    // the message out and of settling the answer.
+    const share = (performance.now() - t0) / batch.length;
+    for (const task of batch) {
+      if (task.choice !== undefined && task.endedAt > 0) this.planner.observeDispatch(task.kernel, task.lane, task.size, task.sendMs + share);
+    }
     queueMicrotask(() => {
       this.settling--;
       for (const l of this.deferred) {
@@ -153,14 +170,7 @@ export class Dispatcher {
         if (status === OK || (answer[j + 3] as WireError).code !== 'HP_ERR_ABORTED') {
           lane.runTime.add(runMs);
           this.estimate(task).add(runMs);
-          if (task.lane === 'worker') {
-            this.planner.observeRun(task.kernel, task.impl, task.size, runMs);
-            if (task.freeAtEnqueue) this.planner.observeOverhead('worker', Math.max(0, now() - task.enqueuedAt - runMs));
-          } else if (task.freeAtEnqueue) {
-            // libuv's run time is timed on this thread, hand-offs included:
-            // it teaches the lane's overhead, not the kernel's cost.
-            this.planner.observeAsync(task.kernel, task.size, now() - task.enqueuedAt);
-          }
+          this.learn(task, runMs);
         }
       }
       if (status !== OK) err = fromWire(answer[j + 3] as WireError);
@@ -176,6 +186,27 @@ export class Dispatcher {
       }
     }
     if (err !== undefined) task.settle(outcomeOf(err), undefined, err);
+  }
+
+  /** What a completed run teaches auto (workers publish arrivals themselves, slots.ts). */
+  private learn(task: Task, runMs: number): void {
+    const planner = this.planner;
+    // Unloaded: its lane was free and no other call came until now. Only
+    // such tasks measure the lanes' own overhead; under load, what is added
+    // is queue wait (the lanes' model) and the loop's other work (arrivals).
+    const alone = task.freeAtEnqueue && ((this.slots.callCount - task.callsAt) | 0) === 0;
+    if (task.lane === 'worker') {
+      planner.observeRun(task.kernel, task.placement, task.size, runMs);
+      if (alone) planner.observeOverhead('worker', Math.max(0, now() - task.enqueuedAt - runMs));
+    } else if (alone) {
+      // libuv's thread publishes no arrivals, and a count taken here would
+      // include the time the completion waited for the loop: only "none
+      // came" is news (it lets the estimate fall while auto uses libuv).
+      planner.observeArrivals(0);
+      // libuv's run time is timed on this thread, hand-offs included: it
+      // teaches the async placement's end-to-end cost, not the kernel's.
+      planner.observeAsync(task.kernel, task.size, now() - task.enqueuedAt);
+    }
   }
 
   /**

@@ -37,10 +37,11 @@ export class Lane {
   /**
    * Expected wait before a task queued now starts, ms: the tasks ahead of it
    * beyond those running drain `parallel` at a time, each taking the lane's
-   * mean run time.
+   * mean run time. `ended`: tasks out that already finished (their answers
+   * wait for the event loop), not counted as ahead.
    */
-  expectedWaitMs(): number {
-    const ahead = Math.max(0, this.queue.length + this.inflight - this.parallel + 1);
+  expectedWaitMs(ended = 0): number {
+    const ahead = Math.max(0, this.queue.length + this.inflight - ended - this.parallel + 1);
     return (ahead / this.parallel) * this.runTime.ms;
   }
 

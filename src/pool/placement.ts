@@ -58,7 +58,7 @@ export function runInline(task: Task, planner: AutoPlanner): void {
   }
   const runMs = performance.now() - t0;
   task.endedAt = task.startedAt + runMs;
-  planner.observeRun(task.kernel, task.impl, task.size, runMs);
+  planner.observeRun(task.kernel, task.placement, task.size, runMs);
   task.counters.timing(0, runMs);
   const result = task.spec.result(raw, task.spec.meta?.(task.args)) as Record<string, unknown>;
   result.placement = task.placement;

@@ -96,7 +96,7 @@ export class Pool extends EventEmitter {
     });
     // 'workerReady' fires when a (re)started worker can take tasks.
     this.piscina.on('workerCreate', () => this.emit('workerReady'));
-    this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes);
+    this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots);
     this.dispatcher = new Dispatcher(this.piscina, this.slots, this.book, this.planner, () => this.checkIdle());
   }
 
@@ -133,6 +133,7 @@ export class Pool extends EventEmitter {
         options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters, calledAt, this.tracer);
       task.size = size;
       task.choice = choice;
+      task.callsAt = this.slots.countCall();
       if (options.signal?.aborted) {
         task.settle('aborted', undefined, task.abortError());
         return;

@@ -7,6 +7,17 @@
 //            of its batches that were not running can be sent again.
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
+// Four words follow the slots: the pool's run() calls (written by the main
+// thread only); the tasks workers finished (Atomics.add), which against the
+// answers the pool has read says how many ended but still wait for the event
+// loop; and the sum of the arrivals workers measured (how many calls came
+// between a task's and the end of its run) with the count of tasks. auto
+// (auto.ts) reads them in every choice: answers that wait for the loop would
+// bring this news too late, or never while calls chain inline.
+const CALLS = 4;
+const FINISHED = 3;
+const ARRIVALS = 2;
+const ARRIVAL_SEQ = 1;
 
 /** Marker in a slot's second word: the worker finished the task. */
 export const DONE = -1;
@@ -16,8 +27,58 @@ export class Slots {
   private readonly free: number[] = [];
   private next = 0;
 
+  private calls = 0;
+  private read = 0;
+  private arrivalSeq = 0;
+  private arrivalSum = 0;
+  /** How many tasks the last takeArrivals() averaged. */
+  arrivalsTaken = 0;
+
   constructor(readonly capacity: number) {
-    this.words = new Int32Array(new SharedArrayBuffer(capacity * 2 * Int32Array.BYTES_PER_ELEMENT));
+    this.words = new Int32Array(new SharedArrayBuffer((capacity * 2 + CALLS) * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  /** Counts a run() call; returns the count (int32, wrapping: take differences with `| 0`). */
+  countCall(): number {
+    this.calls = (this.calls + 1) | 0;
+    // A plain store: one writer, and a reader one call behind is harmless.
+    this.words[this.words.length - CALLS] = this.calls;
+    return this.calls;
+  }
+
+  get callCount(): number {
+    return this.calls;
+  }
+
+  /** The pool read the answers of `n` tasks that workers finished. */
+  answersRead(n: number): void {
+    this.read = (this.read + n) | 0;
+  }
+
+  /** Tasks that workers finished and whose answers the event loop has not read yet. */
+  get endedUnread(): number {
+    return Math.max(0, (Atomics.load(this.words, this.words.length - FINISHED) - this.read) | 0);
+  }
+
+  /** Mean arrivals of the tasks workers finished since the last call, or -1 when none did. */
+  takeArrivals(): number {
+    const seq = Atomics.load(this.words, this.words.length - ARRIVAL_SEQ);
+    if (seq === this.arrivalSeq) return -1;
+    // Read after the count: a task finishing in between adds to the sum
+    // only, and is counted in the next mean.
+    const sum = Atomics.load(this.words, this.words.length - ARRIVALS);
+    this.arrivalsTaken = (seq - this.arrivalSeq) | 0;
+    const mean = ((sum - this.arrivalSum) | 0) / this.arrivalsTaken;
+    this.arrivalSeq = seq;
+    this.arrivalSum = sum;
+    return mean;
+  }
+
+  /** In a worker, at the end of a task that run() counted as call `callsAt`: it finished, and how many calls came since. */
+  static finished(words: Int32Array, callsAt: number): void {
+    Atomics.add(words, words.length - FINISHED, 1);
+    Atomics.add(words, words.length - ARRIVALS, (words[words.length - CALLS] - callsAt) | 0);
+    Atomics.add(words, words.length - ARRIVAL_SEQ, 1);
   }
 
   /** A free slot, reset; or -1 when all are in use (the caller bounds its tasks below capacity). */

@@ -37,6 +37,10 @@ export class Task implements Queued {
   choice: AutoChoice | undefined;
   /** Its lane had a free place when it was queued: its completion measures dispatch overhead alone. */
   freeAtEnqueue = false;
+  /** The pool's call count when run() took it (slots.ts): later calls arrived while it was out. */
+  callsAt = 0;
+  /** Main-thread ms of its share of the message that carried it (auto learns dispatch cost from it). */
+  sendMs = 0;
 
   constructor(
     readonly kernel: KernelName,

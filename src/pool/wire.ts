@@ -28,19 +28,21 @@ const CODE_OF = Object.fromEntries(KERNEL_CODES.map((k, i) => [k, i])) as Record
  * One message to a worker: TASK_STRIDE entries per task, in run order:
  *   [i]     kernel code x 2 + (1 if native)
  *   [i + 1] the task's slot (cancel flag and thread mark, slots.ts)
- *   [i + 2] the kernel's wire input (KernelSpec.toWire)
+ *   [i + 2] the pool's call count when run() took it (slots.ts)
+ *   [i + 3] the kernel's wire input (KernelSpec.toWire)
  */
 export type WireMessage = unknown[];
-export const TASK_STRIDE = 3;
+export const TASK_STRIDE = 4;
 
-export function pushTask(message: WireMessage, kernel: KernelName, impl: Impl, slot: number, input: unknown): void {
-  message.push(CODE_OF[kernel] * 2 + (impl === 'native' ? 1 : 0), slot, input);
+export function pushTask(message: WireMessage, kernel: KernelName, impl: Impl, slot: number, callsAt: number, input: unknown): void {
+  message.push(CODE_OF[kernel] * 2 + (impl === 'native' ? 1 : 0), slot, callsAt, input);
 }
 
 export const kernelAt = (message: WireMessage, i: number): KernelName => KERNEL_CODES[(message[i] as number) >> 1];
 export const implAt = (message: WireMessage, i: number): Impl => (((message[i] as number) & 1) === 1 ? 'native' : 'ts');
 export const slotAt = (message: WireMessage, i: number): number => message[i + 1] as number;
-export const inputAt = (message: WireMessage, i: number): unknown => message[i + 2];
+export const callsAtOf = (message: WireMessage, i: number): number => message[i + 2] as number;
+export const inputAt = (message: WireMessage, i: number): unknown => message[i + 3];
 
 /**
  * The answer: ANSWER_STRIDE entries per task, in the message's order:

@@ -17,7 +17,7 @@ import { native } from '../native/binding.js';
 import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
 import { DONE, Slots } from './slots.js';
-import { ERROR, implAt, inputAt, kernelAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
+import { callsAtOf, ERROR, implAt, inputAt, kernelAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
@@ -28,7 +28,7 @@ listenForControl(init.control);
 // auto's first cost sample.
 native();
 
-/** Runs the task at `i` of the message and appends its four answer entries. */
+/** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
 function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
   const kernel = kernelAt(message, i);
   const slot = slotAt(message, i);
@@ -52,6 +52,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
   // Marks the task finished, so that if this worker dies before the batch's
   // answer is sent, the pool knows this task was not the one that killed it.
   Atomics.store(words, 2 * slot + 1, DONE);
+  Slots.finished(words, callsAtOf(message, i));
 }
 
 export default function runMessage(message: WireMessage): WireAnswer | object {

@@ -74,6 +74,26 @@ describe('auto placement', () => {
     }
   });
 
+  it('counts the calls that share the event loop with an offloaded one', async () => {
+    pool = await createPool({ threads: 1 });
+    const p = pool;
+    for (let i = 0; i < 10; i++) await p.run('toplist', { events: events(200), k: 3 }); // learn its run time
+    // 32 calls at once: all but the first wait, go in one batch, and run
+    // after all 32 were made, so each sees the later ones arrive.
+    await Promise.all(Array.from({ length: 32 }, (_, i) => p.run('echo', i, { placement: 'ts-worker' })));
+    const loaded = await p.run('toplist', { events: events(200), k: 3 });
+    expect(loaded.choice!.concurrency).toBeGreaterThan(1);
+    // One caller at a time: nothing arrives while a task is out.
+    for (let i = 0; i < 40; i++) await p.run('echo', i, { placement: 'ts-worker' });
+    const alone = await p.run('toplist', { events: events(200), k: 3 });
+    expect(alone.choice!.concurrency).toBeLessThan(0.1);
+    // Under load an inline run makes the others wait: its expected cost
+    // grows with the concurrency (run x (1 + concurrency)).
+    const inline = hasNative ? 'native-inline' : 'ts-inline';
+    const ratio = loaded.choice!.expectedMs[inline]! / alone.choice!.expectedMs[inline]!;
+    expect(ratio).toBeGreaterThan(1 + loaded.choice!.concurrency / 2);
+  });
+
   it('results of auto equal the direct call', async () => {
     pool = await createPool({ threads: 1 });
     const ev = events(5000);
