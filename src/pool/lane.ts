@@ -45,6 +45,12 @@ export class Lane {
     return (ahead / this.parallel) * this.runTime.ms;
   }
 
+  /** The most tasks one message may carry now: maxBatch, capped by the run-time budget. */
+  batchCap(): number {
+    const ms = this.runTime.ms;
+    return this.maxBatch > 1 && ms > 0 ? Math.max(1, Math.min(this.maxBatch, Math.floor(BATCH_BUDGET_MS / ms))) : this.maxBatch;
+  }
+
   /**
    * The tasks for the next message, or undefined when no message may go out.
    * A lone task goes alone and at once (no added latency when idle); under
@@ -54,8 +60,7 @@ export class Lane {
   nextBatch(): Task[] | undefined {
     if (this.messages >= this.concurrency || this.queue.length === 0) return undefined;
     const free = this.concurrency - this.messages;
-    let n = Math.min(this.maxBatch, Math.ceil(this.queue.length / free));
-    if (n > 1 && this.runTime.ms > 0) n = Math.max(1, Math.min(n, Math.floor(BATCH_BUDGET_MS / this.runTime.ms)));
+    const n = Math.min(this.batchCap(), Math.ceil(this.queue.length / free));
     const batch: Task[] = [];
     while (batch.length < n) {
       const t = this.queue.shift();
