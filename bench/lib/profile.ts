@@ -23,7 +23,8 @@ const QUICK: Profile = {
   rounds: 3,
   // 21 cases x 5 samples x ~25 ms, plus calibration and input generation: ~6 s.
   kernels: { sizes: ['small', 'medium', 'large'], sampleMs: 25, samples: 5 },
-  // 3 kernels x 2 sizes x 6 placements x 2 depths x 3 rounds x ~60 ms: ~20 s.
+  // 3 kernels x 2 sizes x 6 placements x 2 depths x 3 rounds x ~70 ms (a
+  // quarter-window warm-up before each window): ~25 s.
   placements: { sizes: ['tiny', 'large'], windowMs: 40 },
   // 8 pools x 3 workloads x 3 rounds x 150 ms, plus warm-up: ~13 s.
   pool: { windowMs: 150, warmupMs: 60, inflight: 32 },

@@ -99,6 +99,12 @@ async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
     for (const c of cases) c.ran.clear();
     for (let r = 0; r < rounds; r++) {
       for (const c of cases) {
+        // Cases share a pool and interleave depths, so each window starts
+        // where another load left the pool: a short run at this case's own
+        // depth first lets 'auto' see the load it is measured at (it learns
+        // a change of concurrency from its rare explorations, in up to ~100
+        // ms while its calls run inline). Every placement gets the same.
+        await drive(c.submit, c.depth, windowMs / 4);
         const res = await drive(c.submit, c.depth, windowMs);
         c.samples.push(res);
         ctx.progress.step(`round ${r + 1}/${rounds} ${c.kernel} ${c.size} ${c.placement} x${c.depth}`, `${res.opsPerSec.toFixed(0)} ops/s`);
