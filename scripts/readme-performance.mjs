@@ -16,12 +16,15 @@ const check = args.includes('--check');
 let file = args.find((a) => !a.startsWith('--'));
 if (file === undefined) {
   const base = join(root, 'bench/results');
-  // Folders are named <date>-<sha>: the newest date sorts last.
-  const runs = existsSync(base) ? readdirSync(base).filter((d) => existsSync(join(base, d, 'results.json'))).sort() : [];
+  // Folders are named <date>-<sha>, and several runs share a date: the
+  // newest is the one whose run started last (its startedAt).
+  const runs = existsSync(base) ? readdirSync(base).filter((d) => existsSync(join(base, d, 'results.json'))) : [];
   if (runs.length === 0) {
     console.error('readme-performance: no bench/results/*/results.json; run npm run bench first (or name a results.json)');
     process.exit(2);
   }
+  const startedAt = (d) => Date.parse(JSON.parse(readFileSync(join(base, d, 'results.json'), 'utf8')).startedAt ?? '') || 0;
+  runs.sort((a, b) => startedAt(a) - startedAt(b) || (a < b ? -1 : 1));
   file = join(base, runs[runs.length - 1], 'results.json');
 }
 const results = JSON.parse(readFileSync(file, 'utf8'));

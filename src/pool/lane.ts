@@ -19,7 +19,10 @@ export class Lane {
   inflight = 0;
   /** Messages in flight: at most `concurrency`. */
   messages = 0;
-  readonly runTime = new RunEstimate();
+  // Robust: one lane runs every kernel and implementation, and a rare slow
+  // one (auto trying ts-worker: 4 ms where native takes 0.2) must not make
+  // every wait look 20x longer for the next hundred tasks.
+  readonly runTime = new RunEstimate(undefined, true);
 
   constructor(
     /** Threads that run this lane's tasks at the same time. */
