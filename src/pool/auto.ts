@@ -46,7 +46,7 @@ export class AutoChoice {
     readonly placement: Placement,
     /** True when this call ran elsewhere than the best, to keep the model current. */
     readonly explored: boolean,
-    private readonly expected: Float64Array,
+    private readonly expected: number[],
     private readonly nativeOk: boolean,
     /** Calls expected to share the event loop with this one (0: it runs alone). */
     readonly concurrency: number,
@@ -184,7 +184,8 @@ export class AutoPlanner {
     const arrivals = this.signals.takeArrivals();
     if (arrivals >= 0) this.observeArrivals(arrivals, this.signals.arrivalsTaken);
     const others = this.concurrency.ms;
-    const expected = new Float64Array(CONCRETE.length);
+    // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
+    const expected = [0, 0, 0, 0, 0];
     // Never measured: start in a worker (never block the loop on a guess).
     let best = nativeOk ? 2 : 3;
     let bestMs = Infinity;
@@ -207,7 +208,8 @@ export class AutoPlanner {
         // while its answer waits for the loop (inline calls chained through
         // the microtask queue hold answers back: counting those tasks kept
         // auto inline at 8 in flight where workers were 1.3x faster).
-        const wait = lane === 'worker' ? this.lanes.worker.expectedWaitMs(this.signals.endedUnread) : this.lanes.async.expectedWaitMs();
+        const l = this.lanes[lane];
+        const wait = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
         e = wait + run + others * st.dispatch[lane].predict(bucket, size, 0);
       }
       expected[i] = e;

@@ -7,6 +7,7 @@
 import type { Piscina } from 'piscina';
 import { fromWire, HotpathError } from '../errors.js';
 import type { AutoPlanner } from './auto.js';
+import { clock as now, ORIGIN } from './clock.js';
 import type { Lane } from './lane.js';
 import type { RunEstimate } from './queue.js';
 import { DONE, Slots } from './slots.js';
@@ -14,7 +15,6 @@ import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
 import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
 
-const now = (): number => performance.timeOrigin + performance.now();
 
 export class Dispatcher {
   /** Messages sent to worker threads, and the tasks they carried. */
@@ -77,7 +77,7 @@ export class Dispatcher {
       this.prepare(task);
       const t0 = performance.now();
       task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
-        (raw) => this.finish(batch, lane, [OK, performance.timeOrigin + t0, performance.now() - t0, raw]),
+        (raw) => this.finish(batch, lane, [OK, ORIGIN + t0, performance.now() - t0, raw]),
         (err: unknown) => this.finish(batch, lane, undefined, err),
       );
       task.sendMs = performance.now() - t0;
@@ -174,6 +174,7 @@ export class Dispatcher {
         // kernel takes, so it does not feed the estimates.
         if (status === OK || (answer[j + 3] as WireError).code !== 'HP_ERR_ABORTED') {
           lane.runTime.add(runMs);
+          lane.typicalRun.add(runMs);
           this.estimate(task).add(runMs);
           this.learn(task, runMs);
         }

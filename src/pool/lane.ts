@@ -19,10 +19,15 @@ export class Lane {
   inflight = 0;
   /** Messages in flight: at most `concurrency`. */
   messages = 0;
-  // Robust: one lane runs every kernel and implementation, and a rare slow
-  // one (auto trying ts-worker: 4 ms where native takes 0.2) must not make
-  // every wait look 20x longer for the next hundred tasks.
-  readonly runTime = new RunEstimate(undefined, true);
+  /** Mean run time: what deadline admission and the batch budget expect. */
+  readonly runTime = new RunEstimate();
+  /**
+   * The same, robust (slow outliers count little): what auto's wait uses.
+   * One lane runs every kernel and implementation, and a rare slow one (auto
+   * trying ts-worker: 4 ms where native takes 0.2) made every wait look 20x
+   * longer and kept auto inline at 8 in flight.
+   */
+  readonly typicalRun = new RunEstimate(undefined, true);
 
   constructor(
     /** Threads that run this lane's tasks at the same time. */
@@ -39,13 +44,13 @@ export class Lane {
 
   /**
    * Expected wait before a task queued now starts, ms: the tasks ahead of it
-   * beyond those running drain `parallel` at a time, each taking the lane's
-   * mean run time. `ended`: tasks out that already finished (their answers
-   * wait for the event loop), not counted as ahead.
+   * beyond those running drain `parallel` at a time, each taking `runMs`
+   * (default: the mean run time). `ended`: tasks out that already finished
+   * (their answers wait for the event loop), not counted as ahead.
    */
-  expectedWaitMs(ended = 0): number {
+  expectedWaitMs(ended = 0, runMs = this.runTime.ms): number {
     const ahead = Math.max(0, this.queue.length + this.inflight - ended - this.parallel + 1);
-    return (ahead / this.parallel) * this.runTime.ms;
+    return (ahead / this.parallel) * runMs;
   }
 
   /** The most tasks one message may carry now: maxBatch, capped by the run-time budget. */

@@ -5,6 +5,7 @@
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { AutoPlanner } from './auto.js';
+import { clock, ORIGIN } from './clock.js';
 import type { KernelSpec } from './registry.js';
 import type { Task } from './task.js';
 import { PLACEMENTS, type Placement } from './types.js';
@@ -46,12 +47,12 @@ export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): 
 /** Runs a task on the caller's thread and settles it. */
 export function runInline(task: Task, planner: AutoPlanner): void {
   const t0 = performance.now();
-  task.dispatchedAt = task.startedAt = performance.timeOrigin + t0;
+  task.dispatchedAt = task.startedAt = ORIGIN + t0;
   let raw: unknown;
   try {
     raw = task.spec.run(task.args, task.impl, undefined);
   } catch (err) {
-    task.endedAt = performance.timeOrigin + performance.now();
+    task.endedAt = clock();
     task.counters.timing(0, task.endedAt - task.startedAt);
     task.settle('error', undefined, err);
     return;

@@ -12,6 +12,7 @@ import { HotpathError } from '../errors.js';
 import { nativeAvailable } from '../native/binding.js';
 import { compiledModule } from '../paths.js';
 import { AutoPlanner, type AutoChoice } from './auto.js';
+import { clock } from './clock.js';
 import { Dispatcher } from './dispatch.js';
 import { DEFAULT_MAX_BATCH, Lane } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
@@ -107,22 +108,22 @@ export class Pool extends EventEmitter {
   run<K extends KernelName>(kernel: K, input: KernelTypes[K]['input'], options: RunOptions = {}): Promise<RunResult<K>> {
     // Only traced tasks pay for this clock read (about 50 ns each: three per
     // task were 2% of the event loop's time at 130k tasks/s).
-    const calledAt = this.tracer === undefined ? 0 : performance.timeOrigin + performance.now();
+    const calledAt = this.tracer === undefined ? 0 : clock();
     return new Promise<RunResult<K>>((resolve, reject) => {
       const spec = kernelSpec(kernel);
       const requested = options.placement ?? this.defaultPlacement;
       const auto = requested === 'auto';
       let r: Route | undefined = auto ? undefined : route(requested, spec, this.nativeOk);
-      const early = this.book.counters(kernel, r?.placement ?? 'auto');
+      // Refused before a placement is known: counted under the one asked for.
       if (this.closing !== undefined) {
-        early.outcomes.rejected++;
+        this.book.counters(kernel, r?.placement ?? 'auto').outcomes.rejected++;
         throw new HotpathError('HP_ERR_POOL_CLOSED', 'the pool is closed');
       }
       let args: unknown;
       try {
         args = spec.validate(input, this.catalog);
       } catch (err) {
-        early.outcomes.error++;
+        this.book.counters(kernel, r?.placement ?? 'auto').outcomes.error++;
         throw err;
       }
       const size = spec.size(args);
@@ -131,7 +132,7 @@ export class Pool extends EventEmitter {
         choice = this.planner.choose(kernel, size, this.nativeOk && spec.native);
         r = route(choice.placement, spec, this.nativeOk);
       }
-      const counters = auto ? this.book.counters(kernel, r!.placement) : early;
+      const counters = this.book.counters(kernel, r!.placement);
       const task = new Task(kernel, spec, r!.placement, r!.impl, r!.fallback, r!.lane === 'inline' ? 'worker' : r!.lane, args,
         options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters, calledAt, this.tracer);
       task.size = size;

@@ -3,9 +3,10 @@
 // happens first: the result, an error, an abort, its deadline, a worker crash.
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
+import type { AutoChoice } from './auto.js';
+import { clock } from './clock.js';
 import type { Queued } from './queue.js';
 import type { KernelSpec } from './registry.js';
-import type { AutoChoice } from './auto.js';
 import type { Counters } from './stats.js';
 import type { KernelName, Outcome, Placement, TaskTrace } from './types.js';
 
@@ -18,7 +19,7 @@ export class Task implements Queued {
   settled = false;
   slot = -1;
   /** Absolute ms (timeOrigin + now), comparable with a worker's clock. */
-  readonly enqueuedAt = performance.timeOrigin + performance.now();
+  readonly enqueuedAt = clock();
   /** Handed to a worker or to libuv (absolute ms); 0 until then. */
   dispatchedAt = 0;
   /** Kernel start and end on the thread that ran it (absolute ms); 0 if it never ran. */
@@ -79,7 +80,7 @@ export class Task implements Queued {
 
   private trace(outcome: Outcome): void {
     const { kernel, placement, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt } = this;
-    this.tracer!({ kernel, placement, outcome, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt, settledAt: performance.timeOrigin + performance.now() });
+    this.tracer!({ kernel, placement, outcome, calledAt, enqueuedAt, dispatchedAt, startedAt, endedAt, settledAt: clock() });
   }
 
   abortError(): HotpathError {

@@ -14,6 +14,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { toWire } from '../errors.js';
 import { abortedError } from '../kernels/common.js';
 import { native } from '../native/binding.js';
+import { ORIGIN } from './clock.js';
 import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
 import { DONE, Slots } from './slots.js';
@@ -33,7 +34,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
   const kernel = kernelAt(message, i);
   const slot = slotAt(message, i);
   const t0 = performance.now();
-  const startedAt = performance.timeOrigin + t0;
+  const startedAt = ORIGIN + t0;
   Atomics.store(words, 2 * slot + 1, threadId);
   const cancel = Slots.flag(words, slot);
   const spec = KERNELS[kernel];
