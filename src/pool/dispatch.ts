@@ -15,7 +15,6 @@ import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
 import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
 
-
 export class Dispatcher {
   /** Messages sent to worker threads, and the tasks they carried. */
   messages = 0;
@@ -43,9 +42,9 @@ export class Dispatcher {
    * submits again as soon as its result arrives (a closed loop, a handler
    * calling the next kernel) then shares one message with the others whose
    * results came in the same answer, instead of the first going alone at once
-   * and the rest waiting for the next free worker: trivial tasks at 32 in
-   * flight went 8.3 to a message before, 10 after, and 250k/s became 280k/s
-   * (bench:pool's trivial case, 2 cores).
+   * and the rest waiting for the next free worker (with finish() holding the
+   * answering worker's next message the same way: trivial tasks at 32 in
+   * flight went 8.3 to a message before, 13 after; bench:pool, 2 cores).
    */
   submit(lane: Lane): void {
     if (this.settling === 0) this.pump(lane);
