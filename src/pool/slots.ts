@@ -7,17 +7,17 @@
 //            of its batches that were not running can be sent again.
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
-// Four words follow the slots: the pool's run() calls (written by the main
-// thread only); the tasks workers finished (Atomics.add), which against the
-// answers the pool has read says how many ended but still wait for the event
-// loop; and the sum of the arrivals workers measured (how many calls came
-// between a task's and the end of its run) with the count of tasks. auto
-// (auto.ts) reads them in every choice: answers that wait for the loop would
-// bring this news too late, or never while calls chain inline.
-const CALLS = 4;
-const FINISHED = 3;
+// Three words follow the slots: the pool's run() calls (written by the main
+// thread only), and two that workers add to at the end of every task: how
+// many tasks they finished, and the sum of their arrivals (the calls that
+// came between a task's and the end of its run). auto (auto.ts) reads them at
+// every choice: the finished count against the answers the pool has read
+// says how many ended but still wait for the event loop, and the sum the
+// concurrency. Answers that wait for the loop would bring that news too
+// late, or never while calls chain inline.
+const CALLS = 3;
 const ARRIVALS = 2;
-const ARRIVAL_SEQ = 1;
+const FINISHED = 1;
 
 /** Marker in a slot's second word: the worker finished the task. */
 export const DONE = -1;
@@ -28,7 +28,9 @@ export class Slots {
   private next = 0;
 
   private calls = 0;
+  /** Finished tasks whose answers the pool read. */
   private read = 0;
+  /** The finished count and arrivals sum at the last takeArrivals(). */
   private arrivalSeq = 0;
   private arrivalSum = 0;
   /** How many tasks the last takeArrivals() averaged. */
@@ -62,10 +64,10 @@ export class Slots {
 
   /** Mean arrivals of the tasks workers finished since the last call, or -1 when none did. */
   takeArrivals(): number {
-    const seq = Atomics.load(this.words, this.words.length - ARRIVAL_SEQ);
+    const seq = Atomics.load(this.words, this.words.length - FINISHED);
     if (seq === this.arrivalSeq) return -1;
-    // Read after the count: a task finishing in between adds to the sum
-    // only, and is counted in the next mean.
+    // Read after the count (workers add to the sum first): a task finishing
+    // in between adds to the sum only, and is counted in the next mean.
     const sum = Atomics.load(this.words, this.words.length - ARRIVALS);
     this.arrivalsTaken = (seq - this.arrivalSeq) | 0;
     const mean = ((sum - this.arrivalSum) | 0) / this.arrivalsTaken;
@@ -76,9 +78,9 @@ export class Slots {
 
   /** In a worker, at the end of a task that run() counted as call `callsAt`: it finished, and how many calls came since. */
   static finished(words: Int32Array, callsAt: number): void {
-    Atomics.add(words, words.length - FINISHED, 1);
+    // The sum first: a reader that sees the new count sees this task's arrivals.
     Atomics.add(words, words.length - ARRIVALS, (words[words.length - CALLS] - callsAt) | 0);
-    Atomics.add(words, words.length - ARRIVAL_SEQ, 1);
+    Atomics.add(words, words.length - FINISHED, 1);
   }
 
   /** A free slot, reset; or -1 when all are in use (the caller bounds its tasks below capacity). */
