@@ -40,6 +40,8 @@ type ToplistArgs = ReturnType<typeof validateToplist>;
 type FpArgs = ReturnType<typeof validateFingerprint>;
 interface Arrays { [key: string]: Uint32Array | Float32Array }
 
+// Shared and never written: the worker only iterates it.
+const NO_BUFFERS: ArrayBuffer[] = [];
 const buffersOf = (raw: unknown): ArrayBuffer[] => Object.values(raw as Arrays).map((a) => a.buffer as ArrayBuffer);
 
 function requireCatalog(catalog: Catalog | undefined): Catalog {
@@ -110,7 +112,7 @@ const echo: KernelSpec = {
   toWire: (a) => a,
   fromWire: (w) => w,
   run: (a) => a,
-  resultTransfer: () => [],
+  resultTransfer: () => NO_BUFFERS,
   result: (raw) => ({ value: raw }),
 };
 
@@ -134,7 +136,7 @@ const spin: KernelSpec = {
     while (performance.now() < end) if (isCancelled(cancel)) throw abortedError('spin');
     return { us };
   },
-  resultTransfer: () => [],
+  resultTransfer: () => NO_BUFFERS,
   result: (raw) => raw as object,
 };
 

@@ -29,6 +29,10 @@ listenForControl(init.control);
 // auto's first cost sample.
 native();
 
+// Each slot's cancel-flag view, made once: slots are recycled over the same
+// shared words, and a subarray per task was an allocation on every run.
+const flags: Int32Array[] = [];
+
 /** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
 function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
   const kernel = kernelAt(message, i);
@@ -36,7 +40,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
   const t0 = performance.now();
   const startedAt = ORIGIN + t0;
   Atomics.store(words, 2 * slot + 1, threadId);
-  const cancel = Slots.flag(words, slot);
+  const cancel = (flags[slot] ??= Slots.flag(words, slot));
   const spec = KERNELS[kernel];
   if (Atomics.load(cancel, 0) !== 0) {
     answer.push(SKIPPED, startedAt, 0, toWire(abortedError(kernel)));
