@@ -4,7 +4,7 @@
 // -ffp-contract=off (no FMA) and without -ffast-math (no reassociation). No
 // libm transcendentals: std::cos and Math.cos may differ in the last ulp.
 //
-// 314 lines, kept in one file on purpose: resampling, spectrum, peaks and
+// About 320 lines, kept in one file on purpose: resampling, spectrum, peaks and
 // pairing must stay in the exact operation order of the TS twin, and reading
 // them side by side with ts.ts/spectrum.ts is how that order is checked.
 #include "fingerprint.h"
