@@ -1,12 +1,12 @@
 // Hands queued tasks to threads and takes their answers back. Worker-lane
-// tasks travel in batches: one postMessage carries every task a worker gets
-// at once and one carries their answers, so the per-message cost (about
-// 20 us of event-loop CPU through Piscina here, bench:pool) is paid once per
-// batch, not once per task. Inside a batch each task keeps its own slot
-// (cancel flag), timing, error and result.
-import type { Piscina } from 'piscina';
+// tasks travel in batches over each worker's channel (channels.ts): one
+// postMessage carries every task a worker gets at once and one carries their
+// answers, so the per-message cost (about 20 us of event-loop CPU through
+// Piscina here, bench:pool) is paid once per batch, not once per task. Inside
+// a batch each task keeps its own slot (cancel flag), timing, error and result.
 import { fromWire, HotpathError } from '../errors.js';
 import type { AutoPlanner } from './auto.js';
+import type { Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from './clock.js';
 import type { Lane } from './lane.js';
 import type { RunEstimate } from './queue.js';
@@ -24,7 +24,8 @@ export class Dispatcher {
   private readonly deferred = new Set<Lane>();
 
   constructor(
-    private readonly piscina: Piscina,
+    private readonly workerLane: Lane,
+    private readonly channels: Channels,
     private readonly slots: Slots,
     private readonly book: StatsBook,
     private readonly planner: AutoPlanner,
@@ -51,9 +52,19 @@ export class Dispatcher {
     else this.deferred.add(lane);
   }
 
-  /** Sends as many messages as the lane allows. */
+  /** Sends as many messages as the lane (and, for workers, their channels) allow. */
   pump(lane: Lane): void {
-    for (let batch = lane.nextBatch(); batch !== undefined; batch = lane.nextBatch()) this.send(batch, lane);
+    if (lane.name === 'async') {
+      for (let batch = lane.nextBatch(); batch !== undefined; batch = lane.nextBatch()) this.sendAsync(batch, lane);
+    } else {
+      // A worker that died and is being replaced has no channel: its share
+      // of the lane waits here, not in a port, until the new one opens.
+      for (let ch = this.channels.free(); ch !== undefined; ch = this.channels.free()) {
+        const batch = lane.nextBatch();
+        if (batch === undefined) break;
+        this.send(batch, lane, ch);
+      }
+    }
     this.checkIdle();
   }
 
@@ -67,21 +78,23 @@ export class Dispatcher {
     if (task.traced) task.dispatchedAt = now();
   }
 
-  private send(batch: Task[], lane: Lane): void {
+  /** libuv lane: one AsyncWorker per task (its maxBatch is 1). */
+  private sendAsync(batch: Task[], lane: Lane): void {
+    lane.messages++;
+    lane.inflight++;
+    const task = batch[0];
+    this.prepare(task);
+    const t0 = performance.now();
+    task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
+      (raw) => this.finish(batch, lane, [OK, ORIGIN + t0, performance.now() - t0, raw]),
+      (err: unknown) => this.finish(batch, lane, undefined, err),
+    );
+    task.sendMs = performance.now() - t0;
+  }
+
+  private send(batch: Task[], lane: Lane, ch: Channel): void {
     lane.messages++;
     lane.inflight += batch.length;
-    if (batch[0].lane === 'async') {
-      // libuv lane: one AsyncWorker per task (its maxBatch is 1).
-      const task = batch[0];
-      this.prepare(task);
-      const t0 = performance.now();
-      task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
-        (raw) => this.finish(batch, lane, [OK, ORIGIN + t0, performance.now() - t0, raw]),
-        (err: unknown) => this.finish(batch, lane, undefined, err),
-      );
-      task.sendMs = performance.now() - t0;
-      return;
-    }
     const t0 = performance.now();
     const transferList: ArrayBuffer[] = [];
     const message: WireMessage = [];
@@ -95,14 +108,15 @@ export class Dispatcher {
     }
     this.messages++;
     this.tasks += batch.length;
-    this.piscina.run(message, { transferList }).then(
-      (answer: WireAnswer) => this.finish(batch, lane, answer),
-      (err: unknown) => this.finish(batch, lane, undefined, new HotpathError('HP_ERR_WORKER_CRASHED',
-        `the worker running ${batch.map((t) => t.kernel).join(', ')} died: ${(err as Error)?.message}`, { cause: err })),
-    );
+    this.channels.send(ch, batch, message, transferList);
     // Two clock reads a message (not a task): what sending cost this thread.
     const share = (performance.now() - t0) / batch.length;
     for (const task of batch) task.sendMs = share;
+  }
+
+  /** A worker's answer to a batch, or (no answer) the error that lost it: channels.ts calls this. */
+  answered(batch: Task[], answer: WireAnswer | undefined, err?: HotpathError): void {
+    this.finish(batch, this.workerLane, answer, err);
   }
 
   private finish(batch: Task[], lane: Lane, answer: WireAnswer | undefined, err?: unknown): void {
@@ -225,10 +239,7 @@ export class Dispatcher {
     this.slots.cancel(task.slot);
     if (task.lane !== 'worker') return;
     task.graceTimer = setTimeout(() => {
-      if (task.state !== 'running') return;
-      const tid = this.slots.startedBy(task.slot);
-      const worker = this.piscina.threads.find((w) => w.threadId === tid);
-      if (worker !== undefined) void worker.terminate();
+      if (task.state === 'running') this.channels.terminate(this.slots.startedBy(task.slot));
     }, graceMs);
     task.graceTimer.unref();
   }

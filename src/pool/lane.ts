@@ -30,6 +30,7 @@ export class Lane {
   readonly typicalRun = new RunEstimate(undefined, true);
 
   constructor(
+    readonly name: Task['lane'],
     /** Threads that run this lane's tasks at the same time. */
     readonly parallel: number,
     /** Messages handed out at once: parallel x tasksPerWorker. */

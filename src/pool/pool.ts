@@ -1,9 +1,10 @@
-// createPool: a typed compute pool over Piscina. We keep our own FIFO in
-// front of Piscina and hand it work only when a worker is free (in batches
-// under load, dispatch.ts), so that a queued task can be aborted at once, the
-// queue depth we use for deadline admission is exact, and back-pressure is
-// ours (Piscina's queue-full error has no code). Piscina keeps the threads:
-// start, respawn, resource limits.
+// createPool: a typed compute pool over Piscina. Piscina keeps the threads:
+// start, respawn, resource limits. Tasks do not go through Piscina.run: we
+// keep our own FIFO and hand work to a worker over its own channel only when
+// it is free (in batches under load, dispatch.ts), so that a queued task can
+// be aborted at once, the queue depth we use for deadline admission is exact,
+// back-pressure is ours (Piscina's queue-full error has no code), and a lone
+// round trip skips Piscina's per-task work (channels.ts).
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -12,6 +13,7 @@ import { HotpathError } from '../errors.js';
 import { nativeAvailable } from '../native/binding.js';
 import { compiledModule } from '../paths.js';
 import { AutoPlanner, type AutoChoice } from './auto.js';
+import { Channels } from './channels.js';
 import { clock } from './clock.js';
 import { Dispatcher } from './dispatch.js';
 import { DEFAULT_MAX_BATCH, Lane } from './lane.js';
@@ -43,6 +45,7 @@ export class Pool extends EventEmitter {
   readonly controlChannel = `hotpath:control:${process.pid}:${++poolSeq}`;
   private readonly graceMs: number;
   private readonly piscina: Piscina;
+  private readonly channels: Channels;
   private readonly slots: Slots;
   private readonly book = new StatsBook();
   private readonly lanes: Record<Task['lane'], Lane>;
@@ -50,6 +53,7 @@ export class Pool extends EventEmitter {
   private readonly planner: AutoPlanner;
   private readonly nativeOk = nativeAvailable();
   private closing: Promise<void> | undefined;
+  private startFailure: HotpathError | undefined;
   private destroying = false;
   private idleWaiters: (() => void)[] = [];
   private tracer: ((trace: TaskTrace) => void) | undefined;
@@ -67,8 +71,8 @@ export class Pool extends EventEmitter {
     // native-async gets as many libuv threads as the pool has workers, so the
     // placements compare like for like (libuv's pool also serves fs and dns).
     this.lanes = {
-      worker: new Lane(this.threads, this.threads * this.tasksPerWorker, maxBatch),
-      async: new Lane(this.threads, this.threads, 1),
+      worker: new Lane('worker', this.threads, this.threads * this.tasksPerWorker, maxBatch),
+      async: new Lane('async', this.threads, this.threads, 1),
     };
     this.slots = new Slots(this.threads * this.tasksPerWorker * maxBatch + this.threads);
     const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words, control: this.controlChannel };
@@ -83,10 +87,11 @@ export class Pool extends EventEmitter {
       // message round trip is hidden (trivial tasks +24% here, bench:pool).
       // The worker still runs them one at a time.
       concurrentTasksPerWorker: this.tasksPerWorker,
-      // 'async' (not Piscina's default 'sync'): idle workers return to their
-      // event loop, so timers and on-demand profiling work (FACTS.md). It
-      // costs about 3 us per lone round trip (25 vs 22 us here).
-      atomics: options.atomics ?? 'async',
+      // Tasks come over our own channels (channels.ts): Piscina's task port
+      // stays unused, and its 'sync' wait would park the worker before our
+      // port ever got a message. 'disabled': idle workers wait in their event
+      // loop, where timers and on-demand profiling work (FACTS.md).
+      atomics: 'disabled',
       // The pool keeps its own per-task histograms (stats()); Piscina's
       // per-message ones would cost two more records on every round trip.
       recordTiming: false,
@@ -94,14 +99,44 @@ export class Pool extends EventEmitter {
       workerData,
     });
     // Never let a worker's error crash the host: surface it as an event.
-    this.piscina.on('error', (err: unknown) => this.emit('workerError', err));
+    this.piscina.on('error', (err: unknown) => {
+      this.emit('workerError', err);
+      this.checkStartFailure(err);
+    });
     this.piscina.on('workerDestroy', () => {
       if (!this.destroying) this.book.restarts++;
     });
-    // 'workerReady' fires when a (re)started worker can take tasks.
-    this.piscina.on('workerCreate', () => this.emit('workerReady'));
+    this.channels = new Channels(this.piscina, this.tasksPerWorker, (batch, answer, err) => this.dispatcher.answered(batch, answer, err), () => {
+      // 'workerReady': a (re)started worker can take tasks.
+      this.emit('workerReady');
+      this.dispatcher.pump(this.lanes.worker);
+    });
     this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots);
-    this.dispatcher = new Dispatcher(this.piscina, this.slots, this.book, this.planner, () => this.checkIdle());
+    this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle());
+  }
+
+  /** Resolves once every worker can take tasks; rejects with HP_ERR_WORKER_CRASHED if they cannot start. */
+  ready(): Promise<void> {
+    return this.channels.ready(this.threads);
+  }
+
+  /**
+   * A worker whose module fails to load dies before it opens its channel.
+   * Piscina replaces it once, then gives up: with no thread left and none
+   * open, nothing could ever run the worker lane's tasks, so they fail now
+   * (and later ones at once) instead of waiting forever.
+   */
+  private checkStartFailure(err: unknown): void {
+    if (this.channels.size > 0) return;
+    // Piscina removes the dead worker and maybe starts another after it emits.
+    setImmediate(() => {
+      if (this.channels.size > 0 || this.piscina.threads.length > 0 || this.destroying) return;
+      this.startFailure = new HotpathError('HP_ERR_WORKER_CRASHED', `the pool's workers could not start: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      this.channels.fail(this.startFailure);
+      const lane = this.lanes.worker;
+      for (let task = lane.queue.shift(); task !== undefined; task = lane.queue.shift()) task.settle('error', undefined, this.startFailure);
+      this.checkIdle();
+    });
   }
 
   /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
@@ -151,6 +186,10 @@ export class Pool extends EventEmitter {
   }
 
   private admit(task: Task, lane: Lane, deadlineMs: number | undefined): void {
+    if (this.startFailure !== undefined && lane === this.lanes.worker) {
+      task.settle('error', undefined, this.startFailure);
+      return;
+    }
     if (lane.messages >= lane.concurrency && lane.queue.length >= this.maxQueue) {
       task.settle('rejected', undefined, new HotpathError('HP_ERR_QUEUE_FULL', `queue full (${this.maxQueue} waiting)`));
       return;
@@ -240,6 +279,7 @@ export class Pool extends EventEmitter {
         this.checkIdle();
       });
       this.destroying = true;
+      this.channels.close();
       await this.piscina.destroy();
     })();
     return this.closing;
@@ -249,7 +289,13 @@ export class Pool extends EventEmitter {
 /** Creates a pool and waits until its workers have started. */
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const pool = new Pool(options);
-  // One trivial task per thread: the first real call then pays no worker start-up.
+  try {
+    await pool.ready();
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  // One trivial task per thread: the first real call finds its path warm.
   await Promise.all(Array.from({ length: pool.threads }, () => pool.run('echo', null, { placement: 'ts-worker' })));
   pool.resetStats();
   return pool;

@@ -16,7 +16,7 @@
 //   worker -> main   { type: 'profile', id, threadId, profile }
 //   either phase     { type: 'profile-error', id, threadId, phase, message }
 // A worker that is running a task answers when the task returns (the message
-// waits in its event loop: atomics 'async', see pool.ts). A worker never
+// waits in its event loop: atomics 'disabled', see pool.ts). A worker never
 // throws out of here: a failure to profile becomes a 'profile-error' reply.
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';

@@ -90,13 +90,6 @@ export interface PoolOptions {
   inlineBudgetMs?: number;
   /** After an abort or deadline, how long a running kernel may ignore its cancel flag before its worker is replaced. Default 250 ms. */
   cancelGraceMs?: number;
-  /**
-   * How idle workers wait for work (Piscina's `atomics`). 'async' (default)
-   * keeps their event loop running, which on-demand profiling needs; 'sync'
-   * parks them in Atomics.wait: about 3 us faster per lone round trip, but an
-   * idle worker then answers no profiling request and runs no timers.
-   */
-  atomics?: 'async' | 'sync' | 'disabled';
   /** Per-worker V8 heap limits (worker_threads resourceLimits). Default: Node's. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
   /** Worker module (advanced: a wrapper of hotpath's worker, e.g. for fault injection in tests). */

@@ -3,8 +3,8 @@
 // full size; nothing reaches the host process as an uncaught error.
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../src/pool/pool.js';
-import { FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+import { createPool, Pool } from '../../src/pool/pool.js';
+import { BROKEN_WORKER, FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
 
 let pool: Pool | undefined;
 afterEach(async () => {
@@ -66,5 +66,24 @@ describe('an error outside any task', () => {
     expect(String((err as Error).message)).toMatch(/uncaught outside a task/);
     await ready;
     expect((await p.run('echo', 'alive', { placement: 'ts-worker' })).value).toBe('alive');
+  });
+});
+
+describe('workers that cannot start', () => {
+  it('fail createPool and every worker task with HP_ERR_WORKER_CRASHED instead of waiting forever', async () => {
+    await expect(createPool({ threads: 2, workerFile: BROKEN_WORKER })).rejects.toMatchObject({
+      code: 'HP_ERR_WORKER_CRASHED',
+      message: expect.stringMatching(/could not start: injected: broken at load/),
+    });
+    pool = new Pool({ threads: 1, workerFile: BROKEN_WORKER });
+    const p = pool;
+    p.on('workerError', () => {}); // expected here: each failed start is reported
+    // Accepted before the workers failed: queued, then failed, not lost.
+    const queued = p.run('echo', 1, { placement: 'ts-worker' });
+    expect((await rejection(queued)).code).toBe('HP_ERR_WORKER_CRASHED');
+    // After: refused at once.
+    expect((await rejection(p.run('echo', 2, { placement: 'ts-worker' }))).code).toBe('HP_ERR_WORKER_CRASHED');
+    // The event loop's placements do not need a worker.
+    expect((await p.run('echo', 3, { placement: 'ts-inline' })).value).toBe(3);
   });
 });

@@ -1,0 +1,142 @@
+// One MessagePort per worker thread, ours, beside Piscina's. Piscina starts,
+// replaces and ends the threads; messages go straight to a worker over its
+// channel instead of through Piscina.run. Piscina.run cost a lone round trip
+// about 13 us here: per call it maps every worker to an interface object and
+// makes a TaskInfo with an AsyncResource, and its worker side wraps each task
+// the same way (lone trivial task, bench:pool, 2 cores: Piscina 67.6 us,
+// a raw worker_threads pool 54.8 us, hotpath through Piscina.run 75.9 us).
+//
+// A worker opens its channel when its module loads (worker-port.ts): it
+// posts one end on parentPort, which Piscina passes on as a pool 'message'.
+// A worker answers its messages in the order they came, so the batches out
+// on a channel are a FIFO. The port emits 'close' once the thread is gone,
+// after every answer it posted before dying was delivered (measured here:
+// process.exit, an uncaught throw and terminate() alike): what is still
+// pending then was lost with the thread.
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
+import { fromWire, HotpathError, type WireError } from '../errors.js';
+import type { Task } from './task.js';
+import type { WireAnswer, WireMessage } from './wire.js';
+
+/** What a worker posts on parentPort when its module loads (worker-port.ts). */
+export const HELLO = 'hotpath:channel';
+export interface Hello {
+  [HELLO]: number; // the worker's threadId
+  port: MessagePort;
+}
+
+export interface Channel {
+  readonly threadId: number;
+  readonly port: MessagePort;
+  /** Batches sent and not answered, oldest first. */
+  readonly pending: Task[][];
+  /** The thread's last error ('error' event), for the message of what it takes down. */
+  error?: Error;
+}
+
+/** Called with every batch's outcome: its answer, or the error that lost it. */
+export type OnAnswer = (batch: Task[], answer: WireAnswer | undefined, err?: HotpathError) => void;
+
+export class Channels {
+  private readonly list: Channel[] = [];
+  private closed = false;
+  private readyWaiters: { n: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+
+  constructor(
+    private readonly piscina: Piscina,
+    /** Messages one worker holds at once (the pool's tasksPerWorker). */
+    private readonly perWorker: number,
+    private readonly onAnswer: OnAnswer,
+    /** A channel opened: a (re)started worker can take tasks. */
+    private readonly onOpen: () => void,
+  ) {
+    piscina.on('message', (m: unknown) => {
+      if (typeof m === 'object' && m !== null && HELLO in m) this.open(m as Hello);
+    });
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Resolves once `n` workers have opened their channels; rejects if the workers cannot start (fail()). */
+  ready(n: number): Promise<void> {
+    if (this.list.length >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ n, resolve, reject }));
+  }
+
+  /** No worker could start (Piscina has given up on them): what waits for one is told so. */
+  fail(err: Error): void {
+    for (const w of this.readyWaiters.splice(0)) w.reject(err);
+  }
+
+  /** The channel with the fewest batches out, if it can take one more. */
+  free(): Channel | undefined {
+    let best: Channel | undefined;
+    for (const ch of this.list) if (ch.pending.length < this.perWorker && (best === undefined || ch.pending.length < best.pending.length)) best = ch;
+    return best;
+  }
+
+  send(ch: Channel, batch: Task[], message: WireMessage, transferList: ArrayBuffer[]): void {
+    // An idle channel does not keep the process alive (Piscina unrefs idle
+    // workers the same way); one with work out does, until its answer.
+    if (ch.pending.push(batch) === 1) ch.port.ref();
+    ch.port.postMessage(message, transferList);
+  }
+
+  /** Ends the worker thread `threadId` (a kernel that ignores its cancel flag). Piscina starts a new one. */
+  terminate(threadId: number): void {
+    const worker = this.piscina.threads.find((w) => w.threadId === threadId);
+    if (worker !== undefined) void worker.terminate();
+  }
+
+  /** The pool is being destroyed: channels that close from now on take nothing down. */
+  close(): void {
+    this.closed = true;
+  }
+
+  private open(hello: Hello): void {
+    const ch: Channel = { threadId: hello[HELLO], port: hello.port, pending: [] };
+    ch.port.on('message', (answer: WireAnswer | WireError) => this.answered(ch, answer));
+    ch.port.on('close', () => this.lost(ch));
+    ch.port.unref();
+    const worker: Worker | undefined = this.piscina.threads.find((w) => w.threadId === ch.threadId);
+    worker?.on('error', (err: Error) => {
+      ch.error = err;
+    });
+    this.list.push(ch);
+    for (const w of this.readyWaiters.splice(0)) {
+      if (this.list.length >= w.n) w.resolve();
+      else this.readyWaiters.push(w);
+    }
+    this.onOpen();
+  }
+
+  private answered(ch: Channel, answer: WireAnswer | WireError): void {
+    const batch = ch.pending.shift();
+    if (batch === undefined) return; // not an answer to anything we sent: our worker never does this
+    if (ch.pending.length === 0) ch.port.unref();
+    if (Array.isArray(answer)) {
+      this.onAnswer(batch, answer);
+      return;
+    }
+    // The worker threw outside any kernel (worker-port.ts) and lives on: the
+    // message is lost as if its thread had died.
+    const cause = fromWire(answer);
+    this.onAnswer(batch, undefined, this.crashError(batch, cause.message, cause));
+  }
+
+  private lost(ch: Channel): void {
+    this.list.splice(this.list.indexOf(ch), 1);
+    if (this.closed) return;
+    const why = ch.error?.message ?? 'its thread ended';
+    for (let batch = ch.pending.shift(); batch !== undefined; batch = ch.pending.shift()) {
+      this.onAnswer(batch, undefined, this.crashError(batch, why, ch.error));
+    }
+  }
+
+  private crashError(batch: Task[], why: string, cause: unknown): HotpathError {
+    return new HotpathError('HP_ERR_WORKER_CRASHED', `the worker running ${batch.map((t) => t.kernel).join(', ')} died: ${why}`, { cause });
+  }
+}

@@ -1,0 +1,67 @@
+// What a worker does with a message (worker.ts is the entry Piscina loads).
+// The catalog and the control words arrive once, in workerData; a task
+// carries only its own input. A message is one task or a batch of them
+// (wire.ts), run one after the other, each with its own cancel flag, timing,
+// error and result.
+//
+// Errors come back as values, not throws: structured clone drops an error's
+// code and class (FACTS.md), so we send the WireError { code, message,
+// details } and the main thread rebuilds it.
+import { performance } from 'node:perf_hooks';
+import { threadId, workerData } from 'node:worker_threads';
+import type { Catalog } from '../catalog/catalog.js';
+import { toWire } from '../errors.js';
+import { abortedError } from '../kernels/common.js';
+import { native } from '../native/binding.js';
+import { ORIGIN } from './clock.js';
+import { listenForControl } from './profiling-worker.js';
+import { KERNELS } from './registry.js';
+import { DONE, Slots } from './slots.js';
+import { callsAtOf, ERROR, implAt, inputAt, kernelAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
+
+const init = workerData as WorkerInit;
+const catalog: Catalog | undefined = init.catalog;
+const words = init.words;
+listenForControl(init.control);
+// Load the addon now, at worker start, not inside the first task: that load
+// (about 0.5-2 ms here) would otherwise land in one request's latency and in
+// auto's first cost sample.
+native();
+
+// Each slot's cancel-flag view, made once: slots are recycled over the same
+// shared words, and a subarray per task was an allocation on every run.
+const flags: Int32Array[] = [];
+
+/** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
+function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
+  const kernel = kernelAt(message, i);
+  const slot = slotAt(message, i);
+  const t0 = performance.now();
+  const startedAt = ORIGIN + t0;
+  Atomics.store(words, 2 * slot + 1, threadId);
+  const cancel = (flags[slot] ??= Slots.flag(words, slot));
+  const spec = KERNELS[kernel];
+  if (Atomics.load(cancel, 0) !== 0) {
+    answer.push(SKIPPED, startedAt, 0, toWire(abortedError(kernel)));
+  } else {
+    try {
+      const raw = spec.run(spec.fromWire(inputAt(message, i), catalog), implAt(message, i), cancel);
+      const runMs = performance.now() - t0;
+      for (const b of spec.resultTransfer(raw)) transfer.push(b);
+      answer.push(OK, startedAt, runMs, raw);
+    } catch (err) {
+      answer.push(ERROR, startedAt, performance.now() - t0, toWire(err));
+    }
+  }
+  // Marks the task finished, so that if this worker dies before the batch's
+  // answer is sent, the pool knows this task was not the one that killed it.
+  Atomics.store(words, 2 * slot + 1, DONE);
+  Slots.finished(words, callsAtOf(message, i));
+}
+
+/** Runs every task of a message; result buffers that move with the answer go to `transfer`. */
+export function runMessage(message: WireMessage, transfer: ArrayBuffer[]): WireAnswer {
+  const answer: WireAnswer = [];
+  for (let i = 0; i < message.length; i += TASK_STRIDE) runOne(message, i, answer, transfer);
+  return answer;
+}
