@@ -81,8 +81,8 @@ export class Channels {
   send(ch: Channel, batch: Task[], message: WireMessage, transferList: ArrayBuffer[]): void {
     // An idle channel does not keep the process alive (Piscina unrefs idle
     // workers the same way); one with work out does, until its answer.
+    ch.port.postMessage(message, transferList); // throws (nothing sent) on an input it cannot clone
     if (ch.pending.push(batch) === 1) ch.port.ref();
-    ch.port.postMessage(message, transferList);
   }
 
   /** Ends the worker thread `threadId` (a kernel that ignores its cancel flag). Piscina starts a new one. */

@@ -85,7 +85,15 @@ export class Dispatcher {
     const task = batch[0];
     this.prepare(task);
     const t0 = performance.now();
-    task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot)).then(
+    let running: Promise<unknown>;
+    try {
+      running = task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot));
+    } catch (err) {
+      // The addon checks its arguments before it queues the work (an input
+      // detached after run() took it): a plain rejection, not a throw out of pump().
+      running = Promise.reject(err);
+    }
+    running.then(
       (raw) => this.finish(batch, lane, [OK, ORIGIN + t0, performance.now() - t0, raw]),
       (err: unknown) => this.finish(batch, lane, undefined, err),
     );
@@ -98,20 +106,54 @@ export class Dispatcher {
     const t0 = performance.now();
     const transferList: ArrayBuffer[] = [];
     const message: WireMessage = [];
+    const moved: Task[] = [];
     for (const task of batch) {
       this.prepare(task);
-      const moved = transferList.length;
+      const n = transferList.length;
       pushTask(message, task.kernel, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
-      // A moved input now belongs to the worker; a copied one stays, so the
-      // task can be sent again if the worker dies before running it.
-      if (transferList.length > moved) task.args = undefined;
+      if (transferList.length > n) moved.push(task);
     }
+    try {
+      this.channels.send(ch, batch, message, transferList);
+    } catch (err) {
+      this.unsent(batch, lane, err);
+      return;
+    }
+    // A moved input now belongs to the worker; a copied one stays, so the
+    // task can be sent again if the worker dies before running it.
+    for (const task of moved) task.args = undefined;
     this.messages++;
     this.tasks += batch.length;
-    this.channels.send(ch, batch, message, transferList);
     // Two clock reads a message (not a task): what sending cost this thread.
     const share = (performance.now() - t0) / batch.length;
     for (const task of batch) task.sendMs = share;
+  }
+
+  /**
+   * postMessage refused the batch (DataCloneError: an input the caller
+   * detached, by transferring its buffer elsewhere, after run() took it).
+   * Nothing was sent. Its tasks go back to the head of the queue to be sent
+   * one by one, so that only the task at fault fails, with
+   * HP_ERR_INVALID_ARGUMENT.
+   */
+  private unsent(batch: Task[], lane: Lane, err: unknown): void {
+    lane.messages--;
+    lane.inflight -= batch.length;
+    for (const task of batch) {
+      this.slots.release(task.slot);
+      task.state = 'queued';
+    }
+    if (batch.length === 1) {
+      const task = batch[0];
+      task.state = 'returned';
+      task.settle('error', undefined, new HotpathError('HP_ERR_INVALID_ARGUMENT',
+        `${task.kernel}: its input could not be sent to a worker (${(err as Error)?.message ?? String(err)})`, { cause: err }));
+      return;
+    }
+    for (let i = batch.length - 1; i >= 0; i--) {
+      batch[i].solo = true;
+      lane.queue.unshift(batch[i]);
+    }
   }
 
   /** A worker's answer to a batch, or (no answer) the error that lost it: channels.ts calls this. */

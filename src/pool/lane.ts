@@ -75,6 +75,8 @@ export class Lane {
       const t = this.queue.shift();
       if (t === undefined) break;
       batch.push(t);
+      // A task whose batch could not be sent goes alone (dispatch.ts unsent).
+      if (t.solo || this.queue.peek()?.solo === true) break;
     }
     return batch.length > 0 ? batch : undefined;
   }

@@ -38,6 +38,15 @@ export class TaskQueue<T extends Queued> {
     this.live++;
   }
 
+  /** The task shift() would return, left in place. */
+  peek(): T | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      const t = this.items[i];
+      if (t !== undefined && !t.dropped) return t;
+    }
+    return undefined;
+  }
+
   shift(): T | undefined {
     while (this.head < this.items.length) {
       const t = this.items[this.head];
