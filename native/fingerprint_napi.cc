@@ -61,11 +61,12 @@ Napi::Object ToJs(Napi::Env env, const FingerprintOutput& out) {
 class FingerprintWorker : public Napi::AsyncWorker {
  public:
   FingerprintWorker(Napi::Env env, const FingerprintArgs& args, std::vector<float> copy,
-                    Napi::Object shared_samples, Napi::Object cancel_obj)
+                    Napi::Object shared_samples, Napi::Object cancel_obj, int32_t* run_us)
       : Napi::AsyncWorker(env, "hotpath:fingerprint"),
         deferred_(Napi::Promise::Deferred::New(env)),
         args_(args),
-        copy_(std::move(copy)) {
+        copy_(std::move(copy)),
+        run_us_(run_us) {
     if (!shared_samples.IsEmpty()) {
       samples_ref_ = Napi::Persistent(shared_samples);
     } else {
@@ -78,6 +79,7 @@ class FingerprintWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {
+    RunTimer timer(run_us_);
     status_ = Fingerprint(args_.samples, args_.length, args_.rate, args_.cancel, &out_);
   }
 
@@ -102,6 +104,7 @@ class FingerprintWorker : public Napi::AsyncWorker {
   std::vector<float> copy_;
   Napi::ObjectReference samples_ref_;
   Napi::ObjectReference cancel_ref_;
+  int32_t* run_us_;
   FingerprintOutput out_;
   Status status_ = Status::kOk;
 };
@@ -149,7 +152,8 @@ Napi::Value FingerprintAsyncJs(const Napi::CallbackInfo& info) {
     CodedError(env, "HP_ERR_NATIVE", "fingerprint: out of memory").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj);
+  int32_t* run_us = args.cancel != nullptr ? RunTimeWord(info, 2) : nullptr;
+  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, run_us);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself after OnOK/OnError
   return promise;

@@ -113,10 +113,16 @@ class TopkWorker : public Napi::AsyncWorker {
     in_.query = query_.data();
     exclude_.assign(in.exclude, in.exclude + in.exclude_len);
     in_.exclude = exclude_.data();
-    if (in.cancel != nullptr) cancel_ref_ = Napi::Persistent(info[6].As<Napi::Object>());
+    if (in.cancel != nullptr) {
+      cancel_ref_ = Napi::Persistent(info[6].As<Napi::Object>());
+      run_us_ = RunTimeWord(info, 6);
+    }
   }
 
-  void Execute() override { status_ = Topk(in_, &result_); }
+  void Execute() override {
+    RunTimer timer(run_us_);
+    status_ = Topk(in_, &result_);
+  }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -139,6 +145,7 @@ class TopkWorker : public Napi::AsyncWorker {
   Status status_ = Status::kOk;
   TopkResult result_;
   Napi::ObjectReference data_ref_, norms_ref_, cancel_ref_;
+  int32_t* run_us_ = nullptr;
   std::vector<float> data_copy_, norms_copy_, query_;
   std::vector<uint32_t> exclude_;
 };

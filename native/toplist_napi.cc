@@ -74,10 +74,14 @@ class ToplistWorker : public Napi::AsyncWorker {
       copy_.assign(a.events, a.events + a.len);
       args_.events = copy_.data();
     }
-    if (a.cancel != nullptr) cancel_ref_ = Napi::Persistent(info[2].As<Napi::Object>());
+    if (a.cancel != nullptr) {
+      cancel_ref_ = Napi::Persistent(info[2].As<Napi::Object>());
+      run_us_ = RunTimeWord(info, 2);
+    }
   }
 
   void Execute() override {
+    RunTimer timer(run_us_);
     status_ = Toplist(args_.events, args_.len, args_.k, args_.cancel, &result_);
   }
 
@@ -102,6 +106,7 @@ class ToplistWorker : public Napi::AsyncWorker {
   Status status_ = Status::kOk;
   ToplistResult result_;
   Napi::ObjectReference events_ref_, cancel_ref_;
+  int32_t* run_us_ = nullptr;
   std::vector<uint32_t> copy_;
 };
 

@@ -20,8 +20,18 @@ import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
 import type { Placement } from './types.js';
 
-// Per alternative: with up to four alternatives, exploring costs at most ~4%.
-const EXPLORE_SHARE = 0.01;
+// Per alternative placement of the same implementation. At 0.01 exploring
+// cost 4-19% of throughput at 8 in flight on 2 cores (fingerprint over 1 s:
+// 0.95x the best fixed placement without exploring, 1.19x with it): an
+// inline try blocks the loop while workers wait for their next message, a
+// worker try takes a thread from the others. Load changes no longer wait
+// for explorations (the chain count in pool.ts, the workers' arrivals), so
+// they only refresh the alternatives' run times.
+const EXPLORE_SHARE = 0.004;
+// The other implementation (TS while native runs) is tried 10x less: its
+// speed against native is a property of the code and input size, not of
+// the load, and a TS try costs 10-20x a native run.
+const TWIN_SHARE = EXPLORE_SHARE / 10;
 // An implementation never measured (TS while native runs) is assumed this
 // many times slower than the best for pacing: exploring it is then rare.
 const UNKNOWN_FACTOR = 20;
@@ -30,6 +40,15 @@ const UNKNOWN_FACTOR = 20;
 // (ts-worker, 4 ms where native inline takes 0.2) sees dozens, which says
 // "saturated", not how many callers wait.
 const MAX_CONCURRENCY = 64;
+// With every core busy (8 in flight, 2 cores), libuv ran 15-25% fewer calls
+// a second than workers wherever the model saw a tie: topk over 2k, 20k and
+// 100k rows (21k/27k, 5.7k/6.8k, 553/691 calls/s), fingerprint over 1 s of
+// audio (5.7k/7.3k). Each libuv task pays its own wake-ups and result
+// conversion on the event loop, unbatched, and those are not in the measured
+// dispatch time. So libuv is taken under load only when its own cost is this
+// fraction of the best worker's or less (toplist over 1M events: the worker's
+// 4 MB input copy makes libuv 1.2-1.5x faster).
+const LIBUV_EDGE = 0.8;
 const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 const INDEX = Object.fromEntries(CONCRETE.map((p, i) => [p, i])) as Record<Placement, number>;
 
@@ -66,10 +85,18 @@ export class AutoChoice {
 }
 
 interface KernelState {
-  /** Per candidate, in CONCRETE order: the kernel's run time there; native-async's is end to end. */
+  /** Per candidate, in CONCRETE order: the kernel's run time there. */
   run: CostModel[];
   /** Main-thread ms of an offloaded task (send, answer, result), per lane. */
   dispatch: Record<'worker' | 'async', CostModel>;
+  /**
+   * An unloaded round trip beyond the run, per lane, by input size: copying
+   * the input and the result is part of it (toplist over 1M events: 0.47 ms
+   * in a worker, against 0.06 for small inputs). One figure per lane, shared
+   * by every kernel, made topk over 100k rows look 0.4 ms dearer in a worker
+   * than it is, and auto sent a third of its calls to the slower libuv lane.
+   */
+  overhead: Record<'worker' | 'async', CostModel>;
   /**
    * Per size bucket, per candidate: expected ms auto spent at that size since
    * the candidate was last tried there (its exploration budget). Per size, so
@@ -102,6 +129,8 @@ export class AutoPlanner {
     private readonly budgetMs: number,
     private readonly lanes: Record<'worker' | 'async', Lane>,
     private readonly signals: LoopSignals,
+    /** CPU cores the process may use: the event loop and every lane share them. */
+    private readonly cores: number,
   ) {}
 
   private state(kernel: string): KernelState {
@@ -110,6 +139,7 @@ export class AutoPlanner {
       s = {
         run: CONCRETE.map(() => new CostModel()),
         dispatch: { worker: new CostModel(), async: new CostModel() },
+        overhead: { worker: new CostModel(), async: new CostModel() },
         spent: [],
         chosen: new Float64Array(CONCRETE.length),
       };
@@ -140,18 +170,10 @@ export class AutoPlanner {
     this.state(kernel).run[INDEX[placement]].add(bucketOf(size), size, runMs);
   }
 
-  /** An offloaded task that met no queue and no other call: what dispatch itself cost (completion - enqueue - run). */
-  observeOverhead(lane: 'worker' | 'async', ms: number): void {
+  /** An offloaded task that met no queue and no other call: what its round trip added to the run (completion - enqueue - run). */
+  observeOverhead(kernel: string, lane: 'worker' | 'async', size: number, ms: number): void {
     this.overhead[lane].add(ms);
-  }
-
-  /**
-   * A native-async task that met no queue and no other call, timed end to
-   * end on the main thread (libuv gives no kernel-only time): the async
-   * placement is predicted by its own model.
-   */
-  observeAsync(kernel: string, size: number, totalMs: number): void {
-    this.state(kernel).run[ASYNC].add(bucketOf(size), size, totalMs);
+    this.state(kernel).overhead[lane].add(bucketOf(size), size, ms);
   }
 
   /** Main-thread ms an offloaded task took: its share of the message out, of the answer, and its result. */
@@ -179,6 +201,56 @@ export class AutoPlanner {
     return own.known ? own.predict(bucket, size) : st.run[INLINE[i] ? i + 2 : i - 2].predict(bucket, size);
   }
 
+  /**
+   * Whether the offloaded lanes' running tasks and the event loop use every
+   * core. Worker threads and libuv's threads then take turns on the same
+   * cores, and a queue in one lane does not make the other faster: what one
+   * lane's queue saves, the other's threads take from its cores.
+   */
+  private coresBusy(): boolean {
+    const w = this.lanes.worker;
+    const a = this.lanes.async;
+    return Math.min(w.parallel, w.inflight - this.signals.endedUnread) + Math.min(a.parallel, a.inflight) >= this.cores - 1;
+  }
+
+  /**
+   * With every core busy, the offloaded lane is the one that costs least by
+   * itself (its run, its loop time, its steady state), whatever the queues:
+   * comparing them by queue length split a kernel's calls between workers
+   * and libuv (topk over 100k rows at 8 in flight, 2 in 3 to libuv: 630
+   * calls/s against 750 for workers alone; 2 workers and 2 libuv threads on
+   * 2 cores). The others' expected costs are raised above its own.
+   * libuv must win by LIBUV_EDGE: its tasks cross one by one, where workers
+   * batch, and that main-thread cost escapes the model (see LIBUV_EDGE).
+   */
+  private sameCores(expected: number[], base: number[], best: number): number {
+    let lane = base[2] <= base[3] ? 2 : 3;
+    if (base[ASYNC] < LIBUV_EDGE * base[lane]) lane = ASYNC;
+    for (let i = 2; i < CONCRETE.length; i++) {
+      if (i !== lane && expected[i] < Infinity) expected[i] = Math.max(expected[i], expected[lane]) + (base[i] - base[lane]);
+    }
+    return lane;
+  }
+
+  /**
+   * What a call costs when it and the `others` sharing the loop all go to
+   * one lane and keep it busy: each waits for all of them to pass the lane's
+   * bottleneck, which is the event loop (d ms a task), the lane's `parallel`
+   * threads (w ms each), or the cores they share. On the cores a worker
+   * task also costs the worker's own copy of the input (structured clone
+   * reads what the loop wrote: about d again): without it the model gave
+   * workers toplist over 100k events at 8 in flight (a 400 KB input, 76 us
+   * of loop time), 9.5k calls/s there against 10.8k inline. libuv reads the
+   * loop's copy in place. The lane's
+   * queue now says nothing of that while auto runs calls inline: the lane is
+   * empty, an offloaded call looks cheap, and auto sent a third of topk over
+   * 2k rows at 8 in flight to workers: 29k calls/s there against 37k inline
+   * (2 cores; a 32 us kernel plus 24 us of loop time per task).
+   */
+  private steadyMs(parallel: number, others: number, w: number, d: number, copy: number): number {
+    return (others + 1) * Math.max(d, w / parallel, (w + d + copy) / this.cores);
+  }
+
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
     const st = this.state(kernel);
     const bucket = bucketOf(size);
@@ -187,6 +259,8 @@ export class AutoPlanner {
     const others = this.concurrency.ms;
     // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
     const expected = [0, 0, 0, 0, 0];
+    // Offloaded candidates' cost without the lanes' current queues.
+    const base = [0, 0, Infinity, Infinity, Infinity];
     // Never measured: start in a worker (never block the loop on a guess).
     let best = nativeOk ? 2 : 3;
     let bestMs = Infinity;
@@ -202,16 +276,20 @@ export class AutoPlanner {
         const run = this.runMs(st, i, bucket, size);
         e = run <= this.budgetMs ? run * (1 + others) : Infinity;
       } else {
-        const run = i === ASYNC
-          ? st.run[ASYNC].predict(bucket, size, this.overhead.async.ms + this.runMs(st, 2, bucket, size))
-          : this.overhead.worker.ms + this.runMs(st, i, bucket, size);
+        const overhead = st.overhead[lane].predict(bucket, size, this.overhead[lane].ms);
+        // w: a task's time on the lane's thread (the addon times libuv's).
+        const w = this.runMs(st, i, bucket, size);
+        const run = overhead + w;
+        const d = st.dispatch[lane].predict(bucket, size, 0);
         // A worker task whose run ended is no longer ahead of this one, even
         // while its answer waits for the loop (inline calls chained through
         // the microtask queue hold answers back: counting those tasks kept
         // auto inline at 8 in flight where workers were 1.3x faster).
         const l = this.lanes[lane];
-        const wait = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
-        e = wait + run + others * st.dispatch[lane].predict(bucket, size, 0);
+        const now = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
+        const steady = this.steadyMs(l.parallel, others, w, d, lane === 'worker' ? d : 0);
+        base[i] = Math.max(run + others * d, steady);
+        e = Math.max(now + run + others * d, steady);
       }
       expected[i] = e;
       if (e < bestMs) {
@@ -219,6 +297,8 @@ export class AutoPlanner {
         best = i;
       }
     }
+    if (!INLINE[best] && this.coresBusy()) best = this.sameCores(expected, base, best);
+    bestMs = expected[best];
     let pick = best;
     if (bestMs < Infinity) {
       const spent = (st.spent[bucket] ??= new Float64Array(CONCRETE.length));
@@ -231,7 +311,7 @@ export class AutoPlanner {
         if (INLINE[i] && e === Infinity) continue; // never block the loop on a guess
         const earned = spent[i] + bestMs;
         const cost = e < Infinity ? e : UNKNOWN_FACTOR * bestMs + 0.1;
-        if (pick === best && cost <= EXPLORE_SHARE * earned) {
+        if (pick === best && cost <= (nativeOk && !NATIVE[i] ? TWIN_SHARE : EXPLORE_SHARE) * earned) {
           pick = i;
           spent[i] = 0;
         } else {

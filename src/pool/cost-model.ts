@@ -1,6 +1,6 @@
 // What auto learns a cost from: ms as a function of input size, one model per
-// kernel and placement (run time), per lane (main-thread cost of an offloaded
-// task), and for native-async end to end.
+// kernel and placement (run time), and per kernel and lane (main-thread cost
+// of an offloaded task; its unloaded round trip beyond the run).
 import { RunEstimate } from './queue.js';
 
 /** log2 of the size: the bucket a size's samples go to. */

@@ -86,15 +86,20 @@ export class Dispatcher {
     this.prepare(task);
     const t0 = performance.now();
     let running: Promise<unknown>;
+    this.slots.untimed(task.slot);
     try {
-      running = task.spec.runAsync!(task.args, Slots.flag(this.slots.words, task.slot));
+      running = task.spec.runAsync!(task.args, Slots.asyncFlag(this.slots.words, task.slot));
     } catch (err) {
       // The addon checks its arguments before it queues the work (an input
       // detached after run() took it): a plain rejection, not a throw out of pump().
       running = Promise.reject(err);
     }
     running.then(
-      (raw) => this.finish(batch, lane, [OK, ORIGIN + t0, performance.now() - t0, raw]),
+      (raw) => {
+        const us = this.slots.runUs(task.slot);
+        task.timedByAddon = us >= 0;
+        this.finish(batch, lane, [OK, ORIGIN + t0, task.timedByAddon ? us / 1000 : performance.now() - t0, raw]);
+      },
       (err: unknown) => this.finish(batch, lane, undefined, err),
     );
     task.sendMs = performance.now() - t0;
@@ -258,15 +263,18 @@ export class Dispatcher {
     const alone = task.freeAtEnqueue && ((this.slots.callCount - task.callsAt) | 0) === 0;
     if (task.lane === 'worker') {
       planner.observeRun(task.kernel, task.placement, task.size, runMs);
-      if (alone) planner.observeOverhead('worker', Math.max(0, now() - task.enqueuedAt - runMs));
-    } else if (alone) {
-      // libuv's thread publishes no arrivals, and a count taken here would
-      // include the time the completion waited for the loop: only "none
-      // came" is news (it lets the estimate fall while auto uses libuv).
-      planner.observeArrivals(0);
-      // libuv's run time is timed on this thread, hand-offs included: it
-      // teaches the async placement's end-to-end cost, not the kernel's.
-      planner.observeAsync(task.kernel, task.size, now() - task.enqueuedAt);
+      if (alone) planner.observeOverhead(task.kernel, 'worker', task.size, Math.max(0, now() - task.enqueuedAt - runMs));
+    } else if (task.timedByAddon) {
+      // The addon timed the run on libuv's thread: the kernel's own time, as
+      // a worker reports it (without it, only end to end on this thread).
+      planner.observeRun(task.kernel, task.placement, task.size, runMs);
+      if (alone) {
+        // libuv's thread publishes no arrivals, and a count taken here would
+        // include the time the completion waited for the loop: only "none
+        // came" is news (it lets the estimate fall while auto uses libuv).
+        planner.observeArrivals(0);
+        planner.observeOverhead(task.kernel, 'async', task.size, Math.max(0, now() - task.enqueuedAt - runMs));
+      }
     }
   }
 

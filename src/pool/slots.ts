@@ -21,6 +21,7 @@ const FINISHED = 1;
 
 /** Marker in a slot's second word: the worker finished the task. */
 export const DONE = -1;
+const UNTIMED = -2;
 
 export class Slots {
   readonly words: Int32Array;
@@ -109,5 +110,25 @@ export class Slots {
   /** The cancel flag as the kernels take it: an Int32Array whose element 0 is the flag. */
   static flag(words: Int32Array, slot: number): Int32Array {
     return words.subarray(2 * slot, 2 * slot + 1);
+  }
+
+  /**
+   * For native-async calls: [flag, run time]. The addon writes the kernel's
+   * run time on libuv's thread, in whole us, into element 1 (the word a
+   * worker marks with its threadId; a libuv task has no other use for it).
+   */
+  static asyncFlag(words: Int32Array, slot: number): Int32Array {
+    return words.subarray(2 * slot, 2 * slot + 2);
+  }
+
+  /** Marks a libuv task's run time as not reported yet. */
+  untimed(slot: number): void {
+    Atomics.store(this.words, 2 * slot + 1, UNTIMED);
+  }
+
+  /** The run time the addon reported for a libuv task, us, or -1 if none (an addon without the timer). */
+  runUs(slot: number): number {
+    const us = Atomics.load(this.words, 2 * slot + 1);
+    return us === UNTIMED ? -1 : us;
   }
 }
