@@ -40,6 +40,7 @@ export type OnAnswer = (batch: Task[], answer: WireAnswer | undefined, err?: Hot
 
 export class Channels {
   private readonly list: Channel[] = [];
+  private readonly starting = new Map<number, Worker>();
   private closed = false;
   private readyWaiters: { n: number; resolve: () => void; reject: (err: Error) => void }[] = [];
 
@@ -54,6 +55,23 @@ export class Channels {
     piscina.on('message', (m: unknown) => {
       if (typeof m === 'object' && m !== null && HELLO in m) this.open(m as Hello);
     });
+    // Piscina's worker interface calls the threadId `id`.
+    piscina.on('workerCreate', (w: { id: number }) => this.holdUntilOpen(w.id));
+  }
+
+  /**
+   * Piscina unrefs its idle workers, and tasks no longer keep one referenced
+   * (they do not go through Piscina.run): a program awaiting createPool()
+   * with nothing else to do exited before any worker had opened its channel
+   * (exit code 13, unsettled top-level await). A starting worker now keeps
+   * the process alive until its channel opens (or it dies).
+   */
+  private holdUntilOpen(threadId: number): void {
+    if (this.list.some((ch) => ch.threadId === threadId)) return;
+    const worker = this.piscina.threads.find((w) => w.threadId === threadId);
+    if (worker === undefined) return;
+    worker.ref();
+    this.starting.set(threadId, worker);
   }
 
   get size(): number {
@@ -101,6 +119,8 @@ export class Channels {
     ch.port.on('message', (answer: WireAnswer | WireError) => this.answered(ch, answer));
     ch.port.on('close', () => this.lost(ch));
     ch.port.unref();
+    this.starting.get(ch.threadId)?.unref();
+    this.starting.delete(ch.threadId);
     const worker: Worker | undefined = this.piscina.threads.find((w) => w.threadId === ch.threadId);
     worker?.on('error', (err: Error) => {
       ch.error = err;

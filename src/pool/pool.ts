@@ -80,7 +80,7 @@ export class Pool extends EventEmitter {
     this.slots = new Slots(this.threads * this.tasksPerWorker * maxBatch + this.threads);
     const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words, control: this.controlChannel };
     this.piscina = new Piscina({
-      filename: options.workerFile === undefined ? compiledModule('pool/worker.js') : String(options.workerFile),
+      filename: options.workerFile === undefined ? compiledModule('pool/worker-entry.cjs') : String(options.workerFile),
       minThreads: this.threads,
       maxThreads: this.threads,
       // A fixed-size pool: idle workers are never reaped, so bursty load pays
