@@ -92,7 +92,7 @@ export interface PoolOptions {
   cancelGraceMs?: number;
   /** Per-worker V8 heap limits (worker_threads resourceLimits). Default: Node's. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
-  /** Worker module (advanced: a wrapper of hotpath's worker, e.g. for fault injection in tests). */
+  /** Worker entry (advanced: a CommonJS file importing a wrapper of hotpath's worker, e.g. for fault injection in tests; see worker-entry.cts). */
   workerFile?: string | URL;
 }
 
