@@ -1,10 +1,12 @@
 // Per-task control words in one SharedArrayBuffer, shared with every worker
 // and with the addon's AsyncWorkers. Slot i holds two Int32s:
 //   [2i]     cancel flag: the kernel polls it (TS and C++), 1 = stop
-//   [2i + 1] threadId of the worker running the task: 0 = not started yet,
-//            DONE = finished. A kernel ignoring its flag past the grace period
-//            has exactly its worker replaced; when a worker dies, the tasks
-//            of its batches that were not running can be sent again.
+//   [2i + 1] worker tasks: threadId of the worker running the task: 0 = not
+//            started yet, DONE = finished. A kernel ignoring its flag past the
+//            grace period has exactly its worker replaced; when a worker
+//            dies, the tasks of its batches that were not running can be
+//            sent again. libuv tasks (native-async): the kernel's run time in
+//            us, written by the addon on libuv's thread (UNTIMED until then).
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
 // Three words follow the slots: the pool's run() calls (written by the main
