@@ -16,6 +16,7 @@
 // spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
 // alternative is a 10x slower round trip).
 import { bucketOf, CostModel } from './cost-model.js';
+import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
 import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
 import type { Placement } from './types.js';
@@ -25,7 +26,7 @@ import type { Placement } from './types.js';
 // 0.95x the best fixed placement without exploring, 1.19x with it): an
 // inline try blocks the loop while workers wait for their next message, a
 // worker try takes a thread from the others. Load changes no longer wait
-// for explorations (the chain count in pool.ts, the workers' arrivals), so
+// for explorations (the chain count in chain.ts, the workers' arrivals), so
 // they only refresh the alternatives' run times.
 const EXPLORE_SHARE = 0.004;
 // The other implementation (TS while native runs) is tried 10x less: its
@@ -40,15 +41,6 @@ const UNKNOWN_FACTOR = 20;
 // (ts-worker, 4 ms where native inline takes 0.2) sees dozens, which says
 // "saturated", not how many callers wait.
 const MAX_CONCURRENCY = 64;
-// With every core busy (8 in flight, 2 cores), libuv ran 15-25% fewer calls
-// a second than workers wherever the model saw a tie: topk over 2k, 20k and
-// 100k rows (21k/27k, 5.7k/6.8k, 553/691 calls/s), fingerprint over 1 s of
-// audio (5.7k/7.3k). Each libuv task pays its own wake-ups and result
-// conversion on the event loop, unbatched, and those are not in the measured
-// dispatch time. So libuv is taken under load only when its own cost is this
-// fraction of the best worker's or less (toplist over 1M events: the worker's
-// 4 MB input copy makes libuv 1.2-1.5x faster).
-const LIBUV_EDGE = 0.8;
 const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 const INDEX = Object.fromEntries(CONCRETE.map((p, i) => [p, i])) as Record<Placement, number>;
 
@@ -201,56 +193,6 @@ export class AutoPlanner {
     return own.known ? own.predict(bucket, size) : st.run[INLINE[i] ? i + 2 : i - 2].predict(bucket, size);
   }
 
-  /**
-   * Whether the offloaded lanes' running tasks and the event loop use every
-   * core. Worker threads and libuv's threads then take turns on the same
-   * cores, and a queue in one lane does not make the other faster: what one
-   * lane's queue saves, the other's threads take from its cores.
-   */
-  private coresBusy(): boolean {
-    const w = this.lanes.worker;
-    const a = this.lanes.async;
-    return Math.min(w.parallel, w.inflight - this.signals.endedUnread) + Math.min(a.parallel, a.inflight) >= this.cores - 1;
-  }
-
-  /**
-   * With every core busy, the offloaded lane is the one that costs least by
-   * itself (its run, its loop time, its steady state), whatever the queues:
-   * comparing them by queue length split a kernel's calls between workers
-   * and libuv (topk over 100k rows at 8 in flight, 2 in 3 to libuv: 630
-   * calls/s against 750 for workers alone; 2 workers and 2 libuv threads on
-   * 2 cores). The others' expected costs are raised above its own.
-   * libuv must win by LIBUV_EDGE: its tasks cross one by one, where workers
-   * batch, and that main-thread cost escapes the model (see LIBUV_EDGE).
-   */
-  private sameCores(expected: number[], base: number[], best: number): number {
-    let lane = base[2] <= base[3] ? 2 : 3;
-    if (base[ASYNC] < LIBUV_EDGE * base[lane]) lane = ASYNC;
-    for (let i = 2; i < CONCRETE.length; i++) {
-      if (i !== lane && expected[i] < Infinity) expected[i] = Math.max(expected[i], expected[lane]) + (base[i] - base[lane]);
-    }
-    return lane;
-  }
-
-  /**
-   * What a call costs when it and the `others` sharing the loop all go to
-   * one lane and keep it busy: each waits for all of them to pass the lane's
-   * bottleneck, which is the event loop (d ms a task), the lane's `parallel`
-   * threads (w ms each), or the cores they share. On the cores a worker
-   * task also costs the worker's own copy of the input (structured clone
-   * reads what the loop wrote: about d again): without it the model gave
-   * workers toplist over 100k events at 8 in flight (a 400 KB input, 76 us
-   * of loop time), 9.5k calls/s there against 10.8k inline. libuv reads the
-   * loop's copy in place. The lane's
-   * queue now says nothing of that while auto runs calls inline: the lane is
-   * empty, an offloaded call looks cheap, and auto sent a third of topk over
-   * 2k rows at 8 in flight to workers: 29k calls/s there against 37k inline
-   * (2 cores; a 32 us kernel plus 24 us of loop time per task).
-   */
-  private steadyMs(parallel: number, others: number, w: number, d: number, copy: number): number {
-    return (others + 1) * Math.max(d, w / parallel, (w + d + copy) / this.cores);
-  }
-
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
     const st = this.state(kernel);
     const bucket = bucketOf(size);
@@ -287,7 +229,7 @@ export class AutoPlanner {
         // auto inline at 8 in flight where workers were 1.3x faster).
         const l = this.lanes[lane];
         const now = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
-        const steady = this.steadyMs(l.parallel, others, w, d, lane === 'worker' ? d : 0);
+        const steady = steadyMs(l.parallel, others, w, d, lane === 'worker' ? d : 0, this.cores);
         base[i] = Math.max(run + others * d, steady);
         e = Math.max(now + run + others * d, steady);
       }
@@ -297,7 +239,7 @@ export class AutoPlanner {
         best = i;
       }
     }
-    if (!INLINE[best] && this.coresBusy()) best = this.sameCores(expected, base, best);
+    if (!INLINE[best] && coresBusy(this.lanes, this.signals.endedUnread, this.cores)) best = pickOffloaded(expected, base);
     bestMs = expected[best];
     let pick = best;
     if (bestMs < Infinity) {

@@ -13,6 +13,7 @@ import { HotpathError } from '../errors.js';
 import { nativeAvailable } from '../native/binding.js';
 import { compiledModule } from '../paths.js';
 import { AutoPlanner, type AutoChoice } from './auto.js';
+import { ChainCount } from './chain.js';
 import { Channels } from './channels.js';
 import { clock } from './clock.js';
 import { Dispatcher } from './dispatch.js';
@@ -57,9 +58,7 @@ export class Pool extends EventEmitter {
   private destroying = false;
   private idleWaiters: (() => void)[] = [];
   private tracer: ((trace: TaskTrace) => void) | undefined;
-  /** Auto's inline calls, and the call count of the one whose chain is to be sampled (0: none). */
-  private inlineCalls = 0;
-  private sampleAt = 0;
+  private readonly chain: ChainCount;
 
   constructor(options: PoolOptions = {}) {
     super();
@@ -115,6 +114,7 @@ export class Pool extends EventEmitter {
       this.dispatcher.pump(this.lanes.worker);
     });
     this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots, availableParallelism());
+    this.chain = new ChainCount(this.slots, this.planner);
     this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle());
   }
 
@@ -182,30 +182,13 @@ export class Pool extends EventEmitter {
       }
       if (r!.lane === 'inline') {
         runInline(task, this.planner);
-        if (auto && (++this.inlineCalls & 7) === 0) this.sampleAt = task.callsAt;
+        if (auto) this.chain.inline(task.callsAt);
         return;
       }
       this.admit(task, this.lanes[r!.lane], options.deadlineMs);
     });
-    if (this.sampleAt !== 0) this.sampleChain(promise);
+    this.chain.watch(promise);
     return promise;
-  }
-
-  /**
-   * How many callers share the loop with an inline call: the run() calls
-   * made between it and its settlement's first reaction, which runs right
-   * before the caller's own continuation. Callers that await and call again
-   * chain through the microtask queue; one caller in a loop sees 0, 8 see 7.
-   * Without it, auto learned the number only from its rare offloaded
-   * explorations (every ~25 ms of inline work for fingerprint over 1 s of
-   * audio) and ran inline for much of a window after the load rose. One
-   * call in 8 pays the extra reaction.
-   */
-  private sampleChain(promise: Promise<unknown>): void {
-    const at = this.sampleAt;
-    this.sampleAt = 0;
-    const seen = () => this.planner.observeArrivals((this.slots.callCount - at) | 0);
-    promise.then(seen, seen);
   }
 
   private admit(task: Task, lane: Lane, deadlineMs: number | undefined): void {
