@@ -57,6 +57,7 @@ export class Channels {
     });
     // Piscina's worker interface calls the threadId `id`.
     piscina.on('workerCreate', (w: { id: number }) => this.holdUntilOpen(w.id));
+    piscina.on('workerDestroy', (w: { id: number }) => this.starting.delete(w.id));
   }
 
   /**
