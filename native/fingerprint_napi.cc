@@ -61,12 +61,13 @@ Napi::Object ToJs(Napi::Env env, const FingerprintOutput& out) {
 class FingerprintWorker : public Napi::AsyncWorker {
  public:
   FingerprintWorker(Napi::Env env, const FingerprintArgs& args, std::vector<float> copy,
-                    Napi::Object shared_samples, Napi::Object cancel_obj, int32_t* run_us)
+                    Napi::Object shared_samples, Napi::Object cancel_obj, int32_t* run_us, int32_t* done_us)
       : Napi::AsyncWorker(env, "hotpath:fingerprint"),
         deferred_(Napi::Promise::Deferred::New(env)),
         args_(args),
         copy_(std::move(copy)),
-        run_us_(run_us) {
+        run_us_(run_us),
+        done_us_(done_us) {
     if (!shared_samples.IsEmpty()) {
       samples_ref_ = Napi::Persistent(shared_samples);
     } else {
@@ -84,6 +85,7 @@ class FingerprintWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
+    StampCompletion(done_us_);
     Napi::Env env = Env();
     if (status_ != Status::kOk) {
       deferred_.Reject(StatusError(env, status_, "fingerprint").Value());
@@ -105,6 +107,7 @@ class FingerprintWorker : public Napi::AsyncWorker {
   Napi::ObjectReference samples_ref_;
   Napi::ObjectReference cancel_ref_;
   int32_t* run_us_;
+  int32_t* done_us_;
   FingerprintOutput out_;
   Status status_ = Status::kOk;
 };
@@ -153,7 +156,8 @@ Napi::Value FingerprintAsyncJs(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int32_t* run_us = args.cancel != nullptr ? RunTimeWord(info, 2) : nullptr;
-  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, run_us);
+  int32_t* done_us = args.cancel != nullptr ? CompletionWord(info, 2) : nullptr;
+  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, run_us, done_us);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself after OnOK/OnError
   return promise;

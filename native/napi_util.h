@@ -107,6 +107,31 @@ inline int32_t* RunTimeWord(const Napi::CallbackInfo& info, size_t index) {
   return static_cast<int32_t*>(ptr) + 1;
 }
 
+// Where an async call stamps the start of its completion (OnOK, on the event
+// loop): element 2 of its cancel array, when it has one.
+inline int32_t* CompletionWord(const Napi::CallbackInfo& info, size_t index) {
+  int32_t* run = RunTimeWord(info, index);
+  if (run == nullptr) return nullptr;
+  napi_typedarray_type type;
+  size_t len = 0;
+  void* ptr = nullptr;
+  if (napi_get_typedarray_info(info.Env(), info[index], &type, &len, &ptr, nullptr, nullptr) != napi_ok) return nullptr;
+  return len >= 3 ? run + 1 : nullptr;
+}
+
+// Stamps *out with the monotonic clock in us modulo 2^31 (the clock of
+// process.hrtime, so the pool can take the difference): called first thing
+// in OnOK, it lets the pool measure what converting the result to JS and
+// resolving the promise cost the event loop. For a worker the same work is
+// inside the pool's measured dispatch time; for libuv it was invisible, and
+// auto took libuv for fingerprint over 1 s at 8 in flight (40% of calls)
+// where workers ran 1.2x more calls a second.
+inline void StampCompletion(int32_t* out) {
+  if (out == nullptr) return;
+  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  __atomic_store_n(out, static_cast<int32_t>(us & 0x7fffffff), __ATOMIC_RELEASE);
+}
+
 // Times an async kernel on its libuv thread (Execute) and stores the whole
 // microseconds in *out when it goes out of scope. The array is over a
 // SharedArrayBuffer that the worker keeps referenced, so the store is safe

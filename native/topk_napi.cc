@@ -116,6 +116,7 @@ class TopkWorker : public Napi::AsyncWorker {
     if (in.cancel != nullptr) {
       cancel_ref_ = Napi::Persistent(info[6].As<Napi::Object>());
       run_us_ = RunTimeWord(info, 6);
+      done_us_ = CompletionWord(info, 6);
     }
   }
 
@@ -125,6 +126,7 @@ class TopkWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
+    StampCompletion(done_us_);
     Napi::Env env = Env();
     if (status_ != Status::kOk) {
       deferred_.Reject(StatusError(env, status_, "topk").Value());
@@ -146,6 +148,7 @@ class TopkWorker : public Napi::AsyncWorker {
   TopkResult result_;
   Napi::ObjectReference data_ref_, norms_ref_, cancel_ref_;
   int32_t* run_us_ = nullptr;
+  int32_t* done_us_ = nullptr;
   std::vector<float> data_copy_, norms_copy_, query_;
   std::vector<uint32_t> exclude_;
 };

@@ -77,6 +77,7 @@ class ToplistWorker : public Napi::AsyncWorker {
     if (a.cancel != nullptr) {
       cancel_ref_ = Napi::Persistent(info[2].As<Napi::Object>());
       run_us_ = RunTimeWord(info, 2);
+      done_us_ = CompletionWord(info, 2);
     }
   }
 
@@ -86,6 +87,7 @@ class ToplistWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
+    StampCompletion(done_us_);
     Napi::Env env = Env();
     if (status_ != Status::kOk) {
       deferred_.Reject(StatusError(env, status_, "toplist").Value());
@@ -107,6 +109,7 @@ class ToplistWorker : public Napi::AsyncWorker {
   ToplistResult result_;
   Napi::ObjectReference events_ref_, cancel_ref_;
   int32_t* run_us_ = nullptr;
+  int32_t* done_us_ = nullptr;
   std::vector<uint32_t> copy_;
 };
 

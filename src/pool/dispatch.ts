@@ -96,6 +96,7 @@ export class Dispatcher {
     }
     running.then(
       (raw) => {
+        task.completeMs = Math.max(0, this.slots.completionMs(task.slot));
         const us = this.slots.runUs(task.slot);
         task.timedByAddon = us >= 0;
         this.finish(batch, lane, [OK, ORIGIN + t0, task.timedByAddon ? us / 1000 : performance.now() - t0, raw]);
@@ -203,10 +204,12 @@ export class Dispatcher {
     const t0 = performance.now();
     for (let i = 0; i < batch.length; i++) if (batch[i].state === 'returned') this.complete(batch[i], lane, answer, i * ANSWER_STRIDE, err);
     // auto learns what an offloaded task costs the event loop: its share of
-    // the message out and of settling the answer.
+    // the message out and of settling the answer, and for libuv the addon's
+    // completion (the result's conversion, which a worker does in spec.result
+    // inside the share).
     const share = (performance.now() - t0) / batch.length;
     for (const task of batch) {
-      if (task.choice !== undefined && task.endedAt > 0) this.planner.observeDispatch(task.kernel, task.lane, task.size, task.sendMs + share);
+      if (task.choice !== undefined && task.endedAt > 0) this.planner.observeDispatch(task.kernel, task.lane, task.size, task.sendMs + share + task.completeMs);
     }
     queueMicrotask(() => {
       this.settling--;

@@ -1,12 +1,15 @@
 // Per-task control words in one SharedArrayBuffer, shared with every worker
-// and with the addon's AsyncWorkers. Slot i holds two Int32s:
-//   [2i]     cancel flag: the kernel polls it (TS and C++), 1 = stop
-//   [2i + 1] worker tasks: threadId of the worker running the task: 0 = not
+// and with the addon's AsyncWorkers. Slot i holds three Int32s (s = 3i):
+//   [s]      cancel flag: the kernel polls it (TS and C++), 1 = stop
+//   [s + 1]  worker tasks: threadId of the worker running the task: 0 = not
 //            started yet, DONE = finished. A kernel ignoring its flag past the
 //            grace period has exactly its worker replaced; when a worker
 //            dies, the tasks of its batches that were not running can be
 //            sent again. libuv tasks (native-async): the kernel's run time in
 //            us, written by the addon on libuv's thread (UNTIMED until then).
+//   [s + 2]  libuv tasks: when the addon's completion (OnOK: the result's
+//            conversion to JS, on the event loop) began, in us of the
+//            monotonic clock modulo 2^31. Workers do not use it.
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
 // Three words follow the slots: the pool's run() calls (written by the main
@@ -24,6 +27,9 @@ const FINISHED = 1;
 /** Marker in a slot's second word: the worker finished the task. */
 export const DONE = -1;
 const UNTIMED = -2;
+/** Int32 words per slot (see above). */
+export const SLOT_WORDS = 3;
+const WRAP = 2 ** 31;
 
 export class Slots {
   readonly words: Int32Array;
@@ -40,7 +46,7 @@ export class Slots {
   arrivalsTaken = 0;
 
   constructor(readonly capacity: number) {
-    this.words = new Int32Array(new SharedArrayBuffer((capacity * 2 + CALLS) * Int32Array.BYTES_PER_ELEMENT));
+    this.words = new Int32Array(new SharedArrayBuffer((capacity * SLOT_WORDS + CALLS) * Int32Array.BYTES_PER_ELEMENT));
   }
 
   /** Counts a run() call; returns the count (int32, wrapping: take differences with `| 0`). */
@@ -90,8 +96,8 @@ export class Slots {
   acquire(): number {
     const slot = this.free.length > 0 ? this.free.pop()! : this.next < this.capacity ? this.next++ : -1;
     if (slot >= 0) {
-      Atomics.store(this.words, 2 * slot, 0);
-      Atomics.store(this.words, 2 * slot + 1, 0);
+      Atomics.store(this.words, SLOT_WORDS * slot, 0);
+      Atomics.store(this.words, SLOT_WORDS * slot + 1, 0);
     }
     return slot;
   }
@@ -101,17 +107,17 @@ export class Slots {
   }
 
   cancel(slot: number): void {
-    Atomics.store(this.words, 2 * slot, 1);
+    Atomics.store(this.words, SLOT_WORDS * slot, 1);
   }
 
   /** threadId of the worker running the slot's task, 0 if it has not started, DONE once it finished. */
   startedBy(slot: number): number {
-    return Atomics.load(this.words, 2 * slot + 1);
+    return Atomics.load(this.words, SLOT_WORDS * slot + 1);
   }
 
   /** The cancel flag as the kernels take it: an Int32Array whose element 0 is the flag. */
   static flag(words: Int32Array, slot: number): Int32Array {
-    return words.subarray(2 * slot, 2 * slot + 1);
+    return words.subarray(SLOT_WORDS * slot, SLOT_WORDS * slot + 1);
   }
 
   /**
@@ -120,17 +126,32 @@ export class Slots {
    * worker marks with its threadId; a libuv task has no other use for it).
    */
   static asyncFlag(words: Int32Array, slot: number): Int32Array {
-    return words.subarray(2 * slot, 2 * slot + 2);
+    return words.subarray(SLOT_WORDS * slot, SLOT_WORDS * slot + 3);
   }
 
-  /** Marks a libuv task's run time as not reported yet. */
+  /** Marks a libuv task's run time and completion as not reported yet. */
   untimed(slot: number): void {
-    Atomics.store(this.words, 2 * slot + 1, UNTIMED);
+    Atomics.store(this.words, SLOT_WORDS * slot + 1, UNTIMED);
+    Atomics.store(this.words, SLOT_WORDS * slot + 2, UNTIMED);
+  }
+
+  /**
+   * How long ago, ms, the addon began a libuv task's completion on this
+   * thread (converting its result to JS, resolving its promise), or -1 if it
+   * did not say. Read in the promise's reaction: the event loop's cost of
+   * that completion, which no JS timer of ours can see.
+   */
+  completionMs(slot: number): number {
+    const at = Atomics.load(this.words, SLOT_WORDS * slot + 2);
+    if (at === UNTIMED) return -1;
+    const [sec, ns] = process.hrtime();
+    const nowUs = (sec * 1e6 + Math.floor(ns / 1e3)) % WRAP;
+    return (((nowUs - at) % WRAP) + WRAP) % WRAP / 1000;
   }
 
   /** The run time the addon reported for a libuv task, us, or -1 if none (an addon without the timer). */
   runUs(slot: number): number {
-    const us = Atomics.load(this.words, 2 * slot + 1);
+    const us = Atomics.load(this.words, SLOT_WORDS * slot + 1);
     return us === UNTIMED ? -1 : us;
   }
 }

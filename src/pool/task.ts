@@ -32,6 +32,8 @@ export class Task implements Queued {
   meta: unknown;
   /** Times sent again after its worker died before running it (at most once). */
   retries = 0;
+  /** native-async: the event loop's time in the addon's completion (result to JS), ms. */
+  completeMs = 0;
   /** native-async: the addon reported the kernel's run time (else runMs is end to end). */
   timedByAddon = false;
   /** Goes in a message of its own (its batch could not be sent, dispatch.ts). */

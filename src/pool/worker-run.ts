@@ -16,7 +16,7 @@ import { native } from '../native/binding.js';
 import { ORIGIN } from './clock.js';
 import { listenForControl } from './profiling-worker.js';
 import { KERNELS } from './registry.js';
-import { DONE, Slots } from './slots.js';
+import { DONE, SLOT_WORDS, Slots } from './slots.js';
 import { callsAtOf, ERROR, implAt, inputAt, kernelAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
 
 const init = workerData as WorkerInit;
@@ -38,7 +38,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
   const slot = slotAt(message, i);
   const t0 = performance.now();
   const startedAt = ORIGIN + t0;
-  Atomics.store(words, 2 * slot + 1, threadId);
+  Atomics.store(words, SLOT_WORDS * slot + 1, threadId);
   const cancel = (flags[slot] ??= Slots.flag(words, slot));
   const spec = KERNELS[kernel];
   if (Atomics.load(cancel, 0) !== 0) {
@@ -55,7 +55,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
   }
   // Marks the task finished, so that if this worker dies before the batch's
   // answer is sent, the pool knows this task was not the one that killed it.
-  Atomics.store(words, 2 * slot + 1, DONE);
+  Atomics.store(words, SLOT_WORDS * slot + 1, DONE);
   Slots.finished(words, callsAtOf(message, i));
 }
 

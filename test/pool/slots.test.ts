@@ -2,6 +2,9 @@
 // auto at the end of each task, read on the main thread at every choice.
 import { describe, expect, it } from 'vitest';
 import { Slots } from '../../src/pool/slots.js';
+import { addonOrSkip } from '../fixtures/native.js';
+
+const addon = addonOrSkip();
 
 describe('Slots counters', () => {
   it('average the arrivals workers published since the last read, and count the tasks that ended unread', () => {
@@ -31,5 +34,27 @@ describe('Slots counters', () => {
     s.countCall();
     Slots.finished(s.words, a);
     expect(s.takeArrivals()).toBe(2);
+  });
+});
+
+describe('a libuv task\'s words', () => {
+  // Skips only without the addon (CI requires it: HOTPATH_REQUIRE_NATIVE).
+  it.skipIf(addon === null)('the addon reports the run time and when its completion began, on the clock the pool reads', async () => {
+    const s = new Slots(2);
+    const slot = s.acquire();
+    s.untimed(slot);
+    expect([s.runUs(slot), s.completionMs(slot)]).toEqual([-1, -1]);
+    const events = Uint32Array.from({ length: 200_000 }, (_, i) => i % 1000);
+    const t0 = performance.now();
+    await addon!.toplistAsync(events, 3, Slots.asyncFlag(s.words, slot));
+    const elapsed = performance.now() - t0;
+    expect(s.runUs(slot)).toBeGreaterThanOrEqual(0);
+    expect(s.runUs(slot) / 1000).toBeLessThanOrEqual(elapsed);
+    // The completion began after the run, on the same monotonic clock: a
+    // difference between 0 and the whole call (a clock mismatch would give
+    // a number near 2^31 us or below 0).
+    const done = s.completionMs(slot);
+    expect(done).toBeGreaterThanOrEqual(0);
+    expect(done).toBeLessThanOrEqual(elapsed);
   });
 });
