@@ -4,7 +4,9 @@
 // it is free (in batches under load, dispatch.ts), so that a queued task can
 // be aborted at once, the queue depth we use for deadline admission is exact,
 // back-pressure is ours (Piscina's queue-full error has no code), and a lone
-// round trip skips Piscina's per-task work (channels.ts).
+// round trip skips Piscina's per-task work (channels.ts). This file is the
+// facade only (options, admission, cancel, lifecycle, stats; a little over
+// 300 lines): choosing, dispatching, channels and counting live beside it.
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
