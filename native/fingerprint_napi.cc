@@ -61,13 +61,12 @@ Napi::Object ToJs(Napi::Env env, const FingerprintOutput& out) {
 class FingerprintWorker : public Napi::AsyncWorker {
  public:
   FingerprintWorker(Napi::Env env, const FingerprintArgs& args, std::vector<float> copy,
-                    Napi::Object shared_samples, Napi::Object cancel_obj, int32_t* run_us, int32_t* done_us)
+                    Napi::Object shared_samples, Napi::Object cancel_obj, AsyncTimes times)
       : Napi::AsyncWorker(env, "hotpath:fingerprint"),
         deferred_(Napi::Promise::Deferred::New(env)),
         args_(args),
         copy_(std::move(copy)),
-        run_us_(run_us),
-        done_us_(done_us) {
+        times_(times) {
     if (!shared_samples.IsEmpty()) {
       samples_ref_ = Napi::Persistent(shared_samples);
     } else {
@@ -80,12 +79,12 @@ class FingerprintWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {
-    RunTimer timer(run_us_);
+    RunTimer timer(times_.run_us);
     status_ = Fingerprint(args_.samples, args_.length, args_.rate, args_.cancel, &out_);
   }
 
   void OnOK() override {
-    StampCompletion(done_us_);
+    StampCompletion(times_.done_us);
     Napi::Env env = Env();
     if (status_ != Status::kOk) {
       deferred_.Reject(StatusError(env, status_, "fingerprint").Value());
@@ -106,8 +105,7 @@ class FingerprintWorker : public Napi::AsyncWorker {
   std::vector<float> copy_;
   Napi::ObjectReference samples_ref_;
   Napi::ObjectReference cancel_ref_;
-  int32_t* run_us_;
-  int32_t* done_us_;
+  AsyncTimes times_;
   FingerprintOutput out_;
   Status status_ = Status::kOk;
 };
@@ -155,9 +153,8 @@ Napi::Value FingerprintAsyncJs(const Napi::CallbackInfo& info) {
     CodedError(env, "HP_ERR_NATIVE", "fingerprint: out of memory").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  int32_t* run_us = args.cancel != nullptr ? RunTimeWord(info, 2) : nullptr;
-  int32_t* done_us = args.cancel != nullptr ? CompletionWord(info, 2) : nullptr;
-  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, run_us, done_us);
+  const AsyncTimes times = args.cancel != nullptr ? AsyncTimesOf(info, 2) : AsyncTimes{};
+  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, times);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself after OnOK/OnError
   return promise;

@@ -91,32 +91,30 @@ inline bool GetCancelFlag(const Napi::CallbackInfo& info, size_t index, const in
   return true;
 }
 
-// Where an async call reports its kernel's run time: element 1 of its cancel
-// array, when the array has one (the pool passes [flag, run us] per task,
-// slots.ts). libuv gives no run time of its own, and the one measured on the
-// event loop includes the wait for the loop: 2.5 ms for a 1 ms toplist while
-// inline calls held the loop, which made auto shun the libuv lane.
-inline int32_t* RunTimeWord(const Napi::CallbackInfo& info, size_t index) {
-  if (index >= info.Length() || !info[index].IsTypedArray()) return nullptr;
+// Where an async call reports on itself, in its cancel array when the array
+// is long enough (the pool passes [flag, run us, completion stamp] per task,
+// slots.ts): element 1 gets the kernel's run time (libuv gives none, and the
+// one measured on the event loop includes the wait for the loop: 2.5 ms for
+// a 1 ms toplist while inline calls held the loop, which made auto shun the
+// libuv lane), element 2 when its completion began (StampCompletion).
+struct AsyncTimes {
+  int32_t* run_us = nullptr;
+  int32_t* done_us = nullptr;
+};
+
+inline AsyncTimes AsyncTimesOf(const Napi::CallbackInfo& info, size_t index) {
+  AsyncTimes t;
+  if (index >= info.Length() || !info[index].IsTypedArray()) return t;
   // As in GetTypedArray: the ArrayBuffer accessors reject a SharedArrayBuffer.
   napi_typedarray_type type;
   size_t len = 0;
   void* ptr = nullptr;
-  if (napi_get_typedarray_info(info.Env(), info[index], &type, &len, &ptr, nullptr, nullptr) != napi_ok) return nullptr;
-  if (type != napi_int32_array || len < 2) return nullptr;
-  return static_cast<int32_t*>(ptr) + 1;
-}
-
-// Where an async call stamps the start of its completion (OnOK, on the event
-// loop): element 2 of its cancel array, when it has one.
-inline int32_t* CompletionWord(const Napi::CallbackInfo& info, size_t index) {
-  int32_t* run = RunTimeWord(info, index);
-  if (run == nullptr) return nullptr;
-  napi_typedarray_type type;
-  size_t len = 0;
-  void* ptr = nullptr;
-  if (napi_get_typedarray_info(info.Env(), info[index], &type, &len, &ptr, nullptr, nullptr) != napi_ok) return nullptr;
-  return len >= 3 ? run + 1 : nullptr;
+  if (napi_get_typedarray_info(info.Env(), info[index], &type, &len, &ptr, nullptr, nullptr) != napi_ok) return t;
+  if (type != napi_int32_array) return t;
+  int32_t* words = static_cast<int32_t*>(ptr);
+  if (len >= 2) t.run_us = words + 1;
+  if (len >= 3) t.done_us = words + 2;
+  return t;
 }
 
 // Stamps *out with the monotonic clock in us modulo 2^31 (the clock of

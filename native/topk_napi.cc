@@ -115,18 +115,17 @@ class TopkWorker : public Napi::AsyncWorker {
     in_.exclude = exclude_.data();
     if (in.cancel != nullptr) {
       cancel_ref_ = Napi::Persistent(info[6].As<Napi::Object>());
-      run_us_ = RunTimeWord(info, 6);
-      done_us_ = CompletionWord(info, 6);
+      times_ = AsyncTimesOf(info, 6);
     }
   }
 
   void Execute() override {
-    RunTimer timer(run_us_);
+    RunTimer timer(times_.run_us);
     status_ = Topk(in_, &result_);
   }
 
   void OnOK() override {
-    StampCompletion(done_us_);
+    StampCompletion(times_.done_us);
     Napi::Env env = Env();
     if (status_ != Status::kOk) {
       deferred_.Reject(StatusError(env, status_, "topk").Value());
@@ -147,8 +146,7 @@ class TopkWorker : public Napi::AsyncWorker {
   Status status_ = Status::kOk;
   TopkResult result_;
   Napi::ObjectReference data_ref_, norms_ref_, cancel_ref_;
-  int32_t* run_us_ = nullptr;
-  int32_t* done_us_ = nullptr;
+  AsyncTimes times_;
   std::vector<float> data_copy_, norms_copy_, query_;
   std::vector<uint32_t> exclude_;
 };

@@ -76,18 +76,17 @@ class ToplistWorker : public Napi::AsyncWorker {
     }
     if (a.cancel != nullptr) {
       cancel_ref_ = Napi::Persistent(info[2].As<Napi::Object>());
-      run_us_ = RunTimeWord(info, 2);
-      done_us_ = CompletionWord(info, 2);
+      times_ = AsyncTimesOf(info, 2);
     }
   }
 
   void Execute() override {
-    RunTimer timer(run_us_);
+    RunTimer timer(times_.run_us);
     status_ = Toplist(args_.events, args_.len, args_.k, args_.cancel, &result_);
   }
 
   void OnOK() override {
-    StampCompletion(done_us_);
+    StampCompletion(times_.done_us);
     Napi::Env env = Env();
     if (status_ != Status::kOk) {
       deferred_.Reject(StatusError(env, status_, "toplist").Value());
@@ -108,8 +107,7 @@ class ToplistWorker : public Napi::AsyncWorker {
   Status status_ = Status::kOk;
   ToplistResult result_;
   Napi::ObjectReference events_ref_, cancel_ref_;
-  int32_t* run_us_ = nullptr;
-  int32_t* done_us_ = nullptr;
+  AsyncTimes times_;
   std::vector<uint32_t> copy_;
 };
 
