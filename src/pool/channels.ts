@@ -26,11 +26,24 @@ export interface Hello {
   port: MessagePort;
 }
 
+/**
+ * A busy worker is handed a second message only while what it holds is
+ * estimated to run under this long (tasksPerWorker 2). Without that second
+ * message a worker idles for a round trip after each batch: 100 us tasks,
+ * 2 per worker, ran at 0.84x a raw worker_threads pool on 2 cores and 0.73x
+ * on 15 threads of a 16-core machine; with it 0.97x (bench:pool). 1 ms is
+ * the batch budget (lane.ts): the wait it adds is one a batch already has.
+ */
+const PIPELINE_MS = 1;
+
 export interface Channel {
   readonly threadId: number;
   readonly port: MessagePort;
   /** Batches sent and not answered, oldest first. */
   readonly pending: Task[][];
+  /** Their estimated run times, ms (same order), and the sum. */
+  readonly pendingMs: number[];
+  workMs: number;
   /** The thread's last error ('error' event), for the message of what it takes down. */
   error?: Error;
 }
@@ -90,18 +103,45 @@ export class Channels {
     for (const w of this.readyWaiters.splice(0)) w.reject(err);
   }
 
-  /** The channel with the fewest batches out, if it can take one more. */
+  /** Workers that could take a message at the last free(): what waits is split over them. */
+  ways = 0;
+
+  /**
+   * The channel with the fewest batches out, if it can take one more. A
+   * worker that is busy takes a further message only while what it holds is
+   * estimated under PIPELINE_MS: then the next batch is waiting in its port
+   * when it answers, instead of a round trip later, and a task sent there
+   * waits at most about as long as a batch's last task already does.
+   */
   free(): Channel | undefined {
     let best: Channel | undefined;
-    for (const ch of this.list) if (ch.pending.length < this.perWorker && (best === undefined || ch.pending.length < best.pending.length)) best = ch;
+    let ways = 0;
+    for (const ch of this.list) {
+      const n = ch.pending.length;
+      if (n >= this.perWorker || (n > 0 && ch.workMs > PIPELINE_MS)) continue;
+      ways++;
+      if (best === undefined || n < best.pending.length) best = ch;
+    }
+    this.ways = ways;
     return best;
   }
 
-  send(ch: Channel, batch: Task[], message: WireMessage, transferList: ArrayBuffer[]): void {
+  /** Posts `batch` (estimated to run `workMs`) to the worker of `ch`. */
+  send(ch: Channel, batch: Task[], message: WireMessage, transferList: ArrayBuffer[], workMs: number): void {
     // An idle channel does not keep the process alive (Piscina unrefs idle
     // workers the same way); one with work out does, until its answer.
     ch.port.postMessage(message, transferList); // throws (nothing sent) on an input it cannot clone
     if (ch.pending.push(batch) === 1) ch.port.ref();
+    ch.pendingMs.push(workMs);
+    ch.workMs += workMs;
+  }
+
+  /** The oldest batch out on `ch`, taken off it (answered or lost). */
+  private shift(ch: Channel): Task[] | undefined {
+    const batch = ch.pending.shift();
+    ch.workMs = ch.pending.length === 0 ? 0 : ch.workMs - (ch.pendingMs.shift() ?? 0);
+    if (ch.pending.length === 0) ch.pendingMs.length = 0;
+    return batch;
   }
 
   /** Ends the worker thread `threadId` (a kernel that ignores its cancel flag). Piscina starts a new one. */
@@ -116,7 +156,7 @@ export class Channels {
   }
 
   private open(hello: Hello): void {
-    const ch: Channel = { threadId: hello[HELLO], port: hello.port, pending: [] };
+    const ch: Channel = { threadId: hello[HELLO], port: hello.port, pending: [], pendingMs: [], workMs: 0 };
     ch.port.on('message', (answer: WireAnswer | WireError) => this.answered(ch, answer));
     ch.port.on('close', () => this.lost(ch));
     ch.port.unref();
@@ -135,7 +175,7 @@ export class Channels {
   }
 
   private answered(ch: Channel, answer: WireAnswer | WireError): void {
-    const batch = ch.pending.shift();
+    const batch = this.shift(ch);
     if (batch === undefined) return; // not an answer to anything we sent: our worker never does this
     if (ch.pending.length === 0) ch.port.unref();
     if (Array.isArray(answer)) {
@@ -152,7 +192,7 @@ export class Channels {
     this.list.splice(this.list.indexOf(ch), 1);
     if (this.closed) return;
     const why = ch.error?.message ?? 'its thread ended';
-    for (let batch = ch.pending.shift(); batch !== undefined; batch = ch.pending.shift()) {
+    for (let batch = this.shift(ch); batch !== undefined; batch = this.shift(ch)) {
       this.onAnswer(batch, undefined, this.crashError(batch, why, ch.error));
     }
   }

@@ -63,13 +63,13 @@ export class Lane {
   /**
    * The tasks for the next message, or undefined when no message may go out.
    * A lone task goes alone and at once (no added latency when idle); under
-   * load, what waits is split evenly over the free message places, so every
-   * worker gets work, and capped by the run-time budget.
+   * load, what waits is split evenly over the `ways` it can go (workers that
+   * can take a message; default the free message places), so every worker
+   * gets work, and capped by the run-time budget.
    */
-  nextBatch(): Task[] | undefined {
+  nextBatch(ways = this.concurrency - this.messages): Task[] | undefined {
     if (this.messages >= this.concurrency || this.queue.length === 0) return undefined;
-    const free = this.concurrency - this.messages;
-    const n = Math.min(this.batchCap(), Math.ceil(this.queue.length / free));
+    const n = Math.min(this.batchCap(), Math.ceil(this.queue.length / Math.max(1, ways)));
     const batch: Task[] = [];
     while (batch.length < n) {
       const t = this.queue.shift();

@@ -65,7 +65,7 @@ export class Pool extends EventEmitter {
   constructor(options: PoolOptions = {}) {
     super();
     this.threads = positiveInt(options.threads, 'threads', Math.max(1, availableParallelism() - 1));
-    this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 1);
+    this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 2);
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
     this.defaultPlacement = options.defaultPlacement ?? 'auto';
     if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
@@ -198,7 +198,7 @@ export class Pool extends EventEmitter {
       task.settle('error', undefined, this.startFailure);
       return;
     }
-    if (lane.messages >= lane.concurrency && lane.queue.length >= this.maxQueue) {
+    if (lane.queue.length >= this.maxQueue && !this.dispatcher.canSend(lane)) {
       task.settle('rejected', undefined, new HotpathError('HP_ERR_QUEUE_FULL', `queue full (${this.maxQueue} waiting)`));
       return;
     }

@@ -110,4 +110,9 @@ export class RunEstimate {
   get ms(): number {
     return this.value;
   }
+
+  /** Whether any run was seen (or a prior given). */
+  get known(): boolean {
+    return this.seen > 0;
+  }
 }

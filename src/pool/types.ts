@@ -69,10 +69,12 @@ export interface PoolOptions {
   /** Worker threads. Default: available cores - 1 (the event loop keeps one), at least 1. */
   threads?: number;
   /**
-   * Tasks handed to each worker at once: it runs them one at a time, but gets
-   * the next while it runs the current one, hiding the message round trip.
-   * 1 hands a task only to an idle worker (no task ever waits behind a long
-   * one on a busy worker while another is idle). Default 2.
+   * Messages (batches) handed to each worker at once: it runs them one after
+   * the other, and gets the next while it runs the current one, hiding the
+   * message round trip. A busy worker gets a further message only while what
+   * it holds is estimated under 1 ms, so a task waits behind a long one only
+   * when that kernel's estimate is wrong. 1 hands work only to an idle worker.
+   * Default 2.
    */
   tasksPerWorker?: number;
   /**
