@@ -92,6 +92,33 @@ describe('batched dispatch', () => {
     expect(after.messages - before.messages).toBe(3);
   });
 
+  it('a busy worker takes a second message only behind work timed under 1 ms (tasksPerWorker 2)', async () => {
+    const p = (pool = await createPool({ threads: 1, workerFile: FAULT_WORKER }));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    /** Blocks the worker with a spin, submits an echo, and says where the echo is one turn later. */
+    const probe = async (): Promise<{ queued: number; inFlight: number }> => {
+      const ac = new AbortController();
+      const started = nextStart('spin');
+      const blocker = p.run('spin', { us: 10_000_000 }, { placement: 'ts-worker', signal: ac.signal });
+      await started;
+      const echo = p.run('echo', 1, { placement: 'ts-worker' });
+      await turn();
+      const where = { queued: p.stats().queueDepth, inFlight: p.stats().inFlight };
+      ac.abort();
+      await rejection(blocker);
+      await echo;
+      return where;
+    };
+    // spin never timed here: nothing goes behind it.
+    expect(await probe()).toEqual({ queued: 1, inFlight: 1 });
+    // Timed at about 5 ms: still nothing.
+    for (let i = 0; i < 10; i++) await p.run('spin', { us: 5000 }, { placement: 'ts-worker' });
+    expect(await probe()).toEqual({ queued: 1, inFlight: 1 });
+    // Timed short (the estimate follows the last runs): the echo waits in the worker's port.
+    for (let i = 0; i < 40; i++) await p.run('spin', { us: 10 }, { placement: 'ts-worker' });
+    expect(await probe()).toEqual({ queued: 0, inFlight: 2 });
+  });
+
   it('a lone task goes alone and at once', async () => {
     pool = await createPool({ threads: 1 });
     const before = pool.stats().batches;
