@@ -15,6 +15,7 @@
 // paced so that each alternative costs at most EXPLORE_SHARE of the time auto
 // spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
 // alternative is a 10x slower round trip).
+import { AutoChoice, CONCRETE, NATIVE } from './auto-choice.js';
 import { bucketOf, CostModel } from './cost-model.js';
 import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
 import type { Lane } from './lane.js';
@@ -41,40 +42,14 @@ const UNKNOWN_FACTOR = 20;
 // (ts-worker, 4 ms where native inline takes 0.2) sees dozens, which says
 // "saturated", not how many callers wait.
 const MAX_CONCURRENCY = 64;
-const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 const INDEX = Object.fromEntries(CONCRETE.map((p, i) => [p, i])) as Record<Placement, number>;
 
 // Candidates in a fixed order, with what each needs, so that a choice is a
 // loop over small arrays (about 0.15 us; a first version with records keyed
 // by placement took 0.6 us, on a 3 us inline task).
 const INLINE = [true, true, false, false, false];
-const NATIVE = [true, false, true, false, true];
 const LANE: ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
 const ASYNC = 4;
-
-/** What `auto` chose for a call, and why. */
-export class AutoChoice {
-  constructor(
-    readonly placement: Placement,
-    /** True when this call ran elsewhere than the best, to keep the model current. */
-    readonly explored: boolean,
-    private readonly expected: number[],
-    private readonly nativeOk: boolean,
-    /** Calls expected to share the event loop with this one (0: it runs alone). */
-    readonly concurrency: number,
-  ) {}
-
-  /** Expected cost per candidate, ms (Infinity: not measured yet, or it would block the loop too long). */
-  get expectedMs(): Partial<Record<Placement, number>> {
-    const out: Partial<Record<Placement, number>> = {};
-    for (let i = 0; i < CONCRETE.length; i++) if (this.nativeOk || !NATIVE[i]) out[CONCRETE[i]] = this.expected[i];
-    return out;
-  }
-
-  toJSON(): { placement: Placement; explored: boolean; concurrency: number; expectedMs: Partial<Record<Placement, number>> } {
-    return { placement: this.placement, explored: this.explored, concurrency: this.concurrency, expectedMs: this.expectedMs };
-  }
-}
 
 interface KernelState {
   /** Per candidate, in CONCRETE order: the kernel's run time there. */
@@ -96,6 +71,26 @@ interface KernelState {
    */
   spent: (Float64Array | undefined)[];
   chosen: Float64Array;
+  /** Per size bucket: an inline choice reused for the next calls there (see REUSE). */
+  reuse: (Reuse | undefined)[];
+}
+
+/**
+ * An inline choice far ahead of every other candidate is reused for the next
+ * REUSE calls of its size bucket, instead of predicting all five again: on a
+ * 4 us kernel (toplist over 1k events, 8 in flight) a full choice and its
+ * AutoChoice were about 0.4 us a call, 9% of the call (auto 213k calls/s
+ * against 233k for native-inline, 2 cores). Far ahead: at most half of the
+ * next candidate's cost, with the run at most half the inline budget (a
+ * bucket's sizes differ up to 2x). The calls it skips still earn the other
+ * candidates their exploration budget. A change of load ends the reuse.
+ */
+const REUSE = 16;
+interface Reuse {
+  readonly choice: AutoChoice;
+  readonly index: number;
+  readonly bestMs: number;
+  left: number;
 }
 
 /** What workers report through shared memory, read at each choice (slots.ts). */
@@ -105,6 +100,8 @@ export interface LoopSignals {
   /** Mean arrivals of the worker tasks that finished since the last call (how many: arrivalsTaken), or -1. */
   takeArrivals(): number;
   readonly arrivalsTaken: number;
+  /** Whether a worker task finished since the last takeArrivals() (its arrivals wait to be taken). */
+  readonly arrivalsWaiting: boolean;
 }
 
 export class AutoPlanner {
@@ -134,6 +131,7 @@ export class AutoPlanner {
         overhead: { worker: new CostModel(), async: new CostModel() },
         spent: [],
         chosen: new Float64Array(CONCRETE.length),
+        reuse: [],
       };
       this.kernels.set(kernel, s);
     }
@@ -196,6 +194,17 @@ export class AutoPlanner {
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
     const st = this.state(kernel);
     const bucket = bucketOf(size);
+    const reused = st.reuse[bucket];
+    if (reused !== undefined) {
+      // Not once the load may have changed: new arrivals to take, or more
+      // callers counted on the loop than when it was chosen.
+      if (reused.left > 0 && !this.signals.arrivalsWaiting && this.concurrency.ms <= 1.25 * reused.choice.concurrency + 0.5) {
+        reused.left--;
+        st.chosen[reused.index]++;
+        return reused.choice;
+      }
+      st.reuse[bucket] = undefined;
+    }
     const arrivals = this.signals.takeArrivals();
     if (arrivals >= 0) this.observeArrivals(arrivals, this.signals.arrivalsTaken);
     const others = this.concurrency.ms;
@@ -242,6 +251,8 @@ export class AutoPlanner {
     if (!INLINE[best] && coresBusy(this.lanes, this.signals.endedUnread, this.cores)) best = pickOffloaded(expected, base);
     bestMs = expected[best];
     let pick = best;
+    // The calls that reused the last choice here spent about its cost each.
+    const skipped = reused === undefined ? 0 : REUSE * reused.bestMs;
     if (bestMs < Infinity) {
       const spent = (st.spent[bucket] ??= new Float64Array(CONCRETE.length));
       // Each other candidate earns exploration budget as auto spends time,
@@ -251,7 +262,7 @@ export class AutoPlanner {
         if (i === best || (NATIVE[i] && !nativeOk)) continue;
         const e = expected[i];
         if (INLINE[i] && e === Infinity) continue; // never block the loop on a guess
-        const earned = spent[i] + bestMs;
+        const earned = spent[i] + bestMs + skipped;
         const cost = e < Infinity ? e : UNKNOWN_FACTOR * bestMs + 0.1;
         if (pick === best && cost <= (nativeOk && !NATIVE[i] ? TWIN_SHARE : EXPLORE_SHARE) * earned) {
           pick = i;
@@ -262,6 +273,17 @@ export class AutoPlanner {
       }
     }
     st.chosen[pick]++;
-    return new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk, others);
+    const choice = new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk, others);
+    if (pick === best && INLINE[best] && this.farAhead(expected, best)) st.reuse[bucket] = { choice, index: best, bestMs, left: REUSE };
+    return choice;
+  }
+
+  /** Whether inline candidate `best` may be reused (REUSE): its run fits half the budget, its cost half any other's. */
+  private farAhead(expected: number[], best: number): boolean {
+    const e = expected[best];
+    // Inline cost is run x (1 + others): the run alone must fit half the budget.
+    if (e / (1 + this.concurrency.ms) > this.budgetMs / 2) return false;
+    for (let i = 0; i < CONCRETE.length; i++) if (i !== best && expected[i] < 2 * e) return false;
+    return true;
   }
 }

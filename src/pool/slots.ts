@@ -71,6 +71,10 @@ export class Slots {
     return Math.max(0, (Atomics.load(this.words, this.words.length - FINISHED) - this.read) | 0);
   }
 
+  get arrivalsWaiting(): boolean {
+    return Atomics.load(this.words, this.words.length - FINISHED) !== this.arrivalSeq;
+  }
+
   /** Mean arrivals of the tasks workers finished since the last call, or -1 when none did. */
   takeArrivals(): number {
     const seq = Atomics.load(this.words, this.words.length - FINISHED);

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { FingerprintInput, FingerprintResult } from '../kernels/fingerprint/types.js';
 import type { TopkResult } from '../kernels/topk/types.js';
 import type { ToplistInput, ToplistResult } from '../kernels/toplist/types.js';
-import type { AutoChoice } from './auto.js';
+import type { AutoChoice } from './auto-choice.js';
 
 /** Where a task runs (DESIGN.md, "Placements"). `auto` picks one of the others per call. */
 export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async' | 'auto';

@@ -77,6 +77,22 @@ describe('auto placement', () => {
     }
   });
 
+  it('reuses a clear inline choice for the next calls of that size, and counts every call', async () => {
+    pool = await createPool({ threads: 1 });
+    const p = pool;
+    const ev = events(100);
+    for (let i = 0; i < 50; i++) await p.run('toplist', { events: ev, k: 3 });
+    const before = Object.values(p.stats().auto.toplist).reduce((a, b) => a + (b ?? 0), 0);
+    const choices = [];
+    for (let i = 0; i < 64; i++) choices.push((await p.run('toplist', { events: ev, k: 3 })).choice!);
+    const inline = choices.filter((c) => c.placement === (hasNative ? 'native-inline' : 'ts-inline'));
+    expect(inline.length).toBeGreaterThan(56); // an exploration or two may go elsewhere
+    // Far fewer distinct choices than calls: most calls reused the one before.
+    expect(new Set(inline).size).toBeLessThan(inline.length / 4);
+    const after = Object.values(p.stats().auto.toplist).reduce((a, b) => a + (b ?? 0), 0);
+    expect(after - before).toBe(64);
+  });
+
   it('counts the calls that share the event loop with an offloaded one', async () => {
     pool = await createPool({ threads: 1 });
     const p = pool;

@@ -1,0 +1,32 @@
+// What `auto` chose for one call, and why: the placement, whether it was an
+// exploration, and the expected cost of every candidate (auto.ts).
+import type { Placement } from './types.js';
+
+/** auto's candidates, in the order of every per-candidate array. */
+export const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
+/** Which of them run the native implementation. */
+export const NATIVE = [true, false, true, false, true];
+
+/** What `auto` chose for a call, and why. */
+export class AutoChoice {
+  constructor(
+    readonly placement: Placement,
+    /** True when this call ran elsewhere than the best, to keep the model current. */
+    readonly explored: boolean,
+    private readonly expected: number[],
+    private readonly nativeOk: boolean,
+    /** Calls expected to share the event loop with this one (0: it runs alone). */
+    readonly concurrency: number,
+  ) {}
+
+  /** Expected cost per candidate, ms (Infinity: not measured yet, or it would block the loop too long). */
+  get expectedMs(): Partial<Record<Placement, number>> {
+    const out: Partial<Record<Placement, number>> = {};
+    for (let i = 0; i < CONCRETE.length; i++) if (this.nativeOk || !NATIVE[i]) out[CONCRETE[i]] = this.expected[i];
+    return out;
+  }
+
+  toJSON(): { placement: Placement; explored: boolean; concurrency: number; expectedMs: Partial<Record<Placement, number>> } {
+    return { placement: this.placement, explored: this.explored, concurrency: this.concurrency, expectedMs: this.expectedMs };
+  }
+}
