@@ -9,6 +9,7 @@ import type { AutoPlanner } from './auto.js';
 import type { Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from './clock.js';
 import type { Lane } from './lane.js';
+import { learn } from './learn.js';
 import type { RunEstimate } from './queue.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
@@ -269,7 +270,7 @@ export class Dispatcher {
           lane.runTime.add(runMs);
           lane.typicalRun.add(runMs);
           this.estimate(task).add(runMs);
-          this.learn(task, runMs);
+          learn(this.planner, this.slots, task, runMs);
         }
       }
       if (status !== OK) err = fromWire(answer[j + 3] as WireError);
@@ -285,30 +286,6 @@ export class Dispatcher {
       }
     }
     if (err !== undefined) task.settle(outcomeOf(err), undefined, err);
-  }
-
-  /** What a completed run teaches auto (workers publish arrivals themselves, slots.ts). */
-  private learn(task: Task, runMs: number): void {
-    const planner = this.planner;
-    // Unloaded: its lane was free and no other call came until now. Only
-    // such tasks measure the lanes' own overhead; under load, what is added
-    // is queue wait (the lanes' model) and the loop's other work (arrivals).
-    const alone = task.freeAtEnqueue && ((this.slots.callCount - task.callsAt) | 0) === 0;
-    if (task.lane === 'worker') {
-      planner.observeRun(task.kernel, task.placement, task.size, runMs);
-      if (alone) planner.observeOverhead(task.kernel, 'worker', task.size, Math.max(0, now() - task.enqueuedAt - runMs));
-    } else if (task.timedByAddon) {
-      // The addon timed the run on libuv's thread: the kernel's own time, as
-      // a worker reports it (without it, only end to end on this thread).
-      planner.observeRun(task.kernel, task.placement, task.size, runMs);
-      if (alone) {
-        // libuv's thread publishes no arrivals, and a count taken here would
-        // include the time the completion waited for the loop: only "none
-        // came" is news (it lets the estimate fall while auto uses libuv).
-        planner.observeArrivals(0);
-        planner.observeOverhead(task.kernel, 'async', task.size, Math.max(0, now() - task.enqueuedAt - runMs));
-      }
-    }
   }
 
   /**
