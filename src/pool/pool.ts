@@ -220,7 +220,10 @@ export class Pool extends EventEmitter {
       task.onAbort = () => this.cancel(task, task.abortError());
       task.signal.addEventListener('abort', task.onAbort, { once: true });
     }
-    task.freeAtEnqueue = lane.messages < lane.concurrency && lane.queue.length === 0;
+    // Some thread holds nothing (fewer messages out than threads): this task
+    // meets no other's run. Not "a message place is free": with two per
+    // worker it would wait behind one, and auto took that for overhead.
+    task.freeAtEnqueue = lane.messages < lane.parallel && lane.queue.length === 0;
     lane.queue.push(task);
     this.dispatcher.submit(lane);
   }
