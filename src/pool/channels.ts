@@ -112,13 +112,14 @@ export class Channels {
    * estimated under PIPELINE_MS: then the next batch is waiting in its port
    * when it answers, instead of a round trip later, and a task sent there
    * waits at most about as long as a batch's last task already does.
+   * `pipeline` false: idle workers only (loop-load.ts says when).
    */
-  free(): Channel | undefined {
+  free(pipeline = true): Channel | undefined {
     let best: Channel | undefined;
     let ways = 0;
     for (const ch of this.list) {
       const n = ch.pending.length;
-      if (n >= this.perWorker || (n > 0 && ch.workMs > PIPELINE_MS)) continue;
+      if (n >= this.perWorker || (n > 0 && (!pipeline || ch.workMs > PIPELINE_MS))) continue;
       ways++;
       if (best === undefined || n < best.pending.length) best = ch;
     }

@@ -10,6 +10,7 @@ import type { Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from './clock.js';
 import type { Lane } from './lane.js';
 import { learn } from './learn.js';
+import { LoopLoad } from './loop-load.js';
 import type { RunEstimate } from './queue.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
@@ -24,6 +25,8 @@ export class Dispatcher {
   private settling = 0;
   private readonly deferred = new Set<Lane>();
   private pipelineQueued = false;
+  /** Whether the event loop is saturated: then busy workers get no second message. */
+  private readonly loop = new LoopLoad();
 
   constructor(
     private readonly workerLane: Lane,
@@ -56,7 +59,7 @@ export class Dispatcher {
 
   /** Whether a message could go out on the lane now (a task need not wait in its queue). */
   canSend(lane: Lane): boolean {
-    return lane.messages < lane.concurrency && (lane.name === 'async' || this.channels.free() !== undefined);
+    return lane.messages < lane.concurrency && (lane.name === 'async' || this.channels.free(!this.loop.busy) !== undefined);
   }
 
   /**
@@ -69,7 +72,8 @@ export class Dispatcher {
     } else {
       // A worker that died and is being replaced has no channel: its share
       // of the lane waits here, not in a port, until the new one opens.
-      for (let ch = this.channels.free(); ch !== undefined; ch = this.channels.free()) {
+      const pipeline = !this.loop.busy;
+      for (let ch = this.channels.free(pipeline); ch !== undefined; ch = this.channels.free(pipeline)) {
         // A busy worker's next message waits for the end of the current
         // macrotask, so what else its caller submits meanwhile rides along:
         // that worker has its current message to finish first, so nothing

@@ -3,7 +3,7 @@
 // middle of a batch fails only the task it was running.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+import { FAULT_WORKER, idleLoop, nextStart, rejection } from '../fixtures/pool.js';
 
 let pool: Pool | undefined;
 afterEach(async () => {
@@ -92,15 +92,17 @@ describe('batched dispatch', () => {
     expect(after.messages - before.messages).toBe(3);
   });
 
-  it('a busy worker takes a second message only behind work timed under 1 ms (tasksPerWorker 2)', async () => {
+  it('a busy worker takes a second message only behind work timed under 1 ms, and only while the loop has time to spare', async () => {
     const p = (pool = await createPool({ threads: 1, workerFile: FAULT_WORKER }));
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     /** Blocks the worker with a spin, submits an echo, and says where the echo is one turn later. */
-    const probe = async (): Promise<{ queued: number; inFlight: number }> => {
+    const probe = async (holdLoopMs = 0): Promise<{ queued: number; inFlight: number }> => {
+      await idleLoop();
       const ac = new AbortController();
       const started = nextStart('spin');
       const blocker = p.run('spin', { us: 10_000_000 }, { placement: 'ts-worker', signal: ac.signal });
       await started;
+      for (const end = performance.now() + holdLoopMs; performance.now() < end;); // load on the loop, not a wait
       const echo = p.run('echo', 1, { placement: 'ts-worker' });
       await turn();
       const where = { queued: p.stats().queueDepth, inFlight: p.stats().inFlight };
@@ -117,6 +119,10 @@ describe('batched dispatch', () => {
     // Timed short (the estimate follows the last runs): the echo waits in the worker's port.
     for (let i = 0; i < 40; i++) await p.run('spin', { us: 10 }, { placement: 'ts-worker' });
     expect(await probe()).toEqual({ queued: 0, inFlight: 2 });
+    // The same with the event loop saturated (held 30 ms before the echo is
+    // submitted): the loop's cost per message is then the bottleneck, and
+    // the echo waits for the worker to be free.
+    expect(await probe(30)).toEqual({ queued: 1, inFlight: 1 });
   });
 
   it('a lone task goes alone and at once', async () => {

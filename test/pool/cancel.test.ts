@@ -7,7 +7,7 @@ import { createCatalog } from '../../src/catalog/catalog.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import type { Placement } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
-import { FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+import { FAULT_WORKER, idleLoop, nextStart, rejection } from '../fixtures/pool.js';
 
 const hasNative = addonOrSkip() !== null;
 
@@ -81,6 +81,7 @@ describe('abort and deadline of queued and finished tasks', () => {
     // A busy worker gets a second message only behind work estimated short:
     // teach the pool that spin is (the one below runs until aborted).
     await pool.run('spin', { us: 10 }, { placement: 'ts-worker' });
+    await idleLoop();
     const ac1 = new AbortController();
     const started = nextStart('spin');
     const running = pool.run('spin', { us: 5_000_000 }, { placement: 'ts-worker', signal: ac1.signal });
