@@ -5,6 +5,16 @@
 import { RunEstimate, TaskQueue } from './queue.js';
 import type { Task } from './task.js';
 
+/**
+ * Tasks libuv's thread pool runs at once, for the whole process:
+ * UV_THREADPOOL_SIZE, default 4 (libuv caps it at 1024). It is read when
+ * libuv first uses the pool, so only the environment can change it.
+ */
+export function libuvThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number.parseInt(env.UV_THREADPOOL_SIZE ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
+}
+
 /** Most tasks one message carries. */
 export const DEFAULT_MAX_BATCH = 64;
 // A batch runs its tasks one after the other, so its last task waits for the

@@ -20,7 +20,7 @@ import { ChainCount } from './chain.js';
 import { Channels } from './channels.js';
 import { clock } from './clock.js';
 import { Dispatcher } from './dispatch.js';
-import { DEFAULT_MAX_BATCH, Lane } from './lane.js';
+import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
 import { kernelSpec } from './registry.js';
 import { Slots } from './slots.js';
@@ -73,11 +73,15 @@ export class Pool extends EventEmitter {
     this.graceMs = options.cancelGraceMs ?? 250;
     this.catalog = options.catalog;
     const maxBatch = positiveInt(options.maxBatch, 'maxBatch', DEFAULT_MAX_BATCH);
-    // native-async gets as many libuv threads as the pool has workers, so the
-    // placements compare like for like (libuv's pool also serves fs and dns).
+    // native-async takes as many libuv threads as the pool has workers, up to
+    // libuv's pool size (4 unless UV_THREADPOOL_SIZE says more). More places
+    // than libuv threads hid a queue in libuv, and auto took the lane for 15
+    // wide: topk over 20k rows at 60 in flight on 16 cores, 55% of calls to
+    // libuv, 8.6k calls/s against 23k in workers (bench/results/many-core).
+    const libuv = Math.min(this.threads, libuvThreads());
     this.lanes = {
       worker: new Lane('worker', this.threads, this.threads * this.tasksPerWorker, maxBatch),
-      async: new Lane('async', this.threads, this.threads, 1),
+      async: new Lane('async', libuv, libuv, 1),
     };
     this.slots = new Slots(this.threads * this.tasksPerWorker * maxBatch + this.threads);
     const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words, control: this.controlChannel };

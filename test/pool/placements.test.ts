@@ -6,6 +6,7 @@ import { fingerprint } from '../../src/kernels/fingerprint/index.js';
 import { topk } from '../../src/kernels/topk/index.js';
 import { toplist } from '../../src/kernels/toplist/index.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
+import { libuvThreads } from '../../src/pool/lane.js';
 import { PLACEMENTS, type TaskTrace } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
@@ -138,5 +139,27 @@ describe('native-async timing', () => {
     expect(r.placement).toBe('native-async');
     expect(r.timing.runMs).toBeGreaterThan(0);
     expect(r.timing.runMs).toBeLessThan(50);
+  });
+});
+
+describe('native-async width', () => {
+  it('reads libuv\'s pool size from UV_THREADPOOL_SIZE (default 4, at most 1024)', () => {
+    expect([libuvThreads({}), libuvThreads({ UV_THREADPOOL_SIZE: '8' }), libuvThreads({ UV_THREADPOOL_SIZE: '0' }), libuvThreads({ UV_THREADPOOL_SIZE: 'x' }), libuvThreads({ UV_THREADPOOL_SIZE: '5000' })])
+      .toEqual([4, 8, 4, 4, 1024]);
+  });
+
+  it.skipIf(!hasNative)('hands libuv no more tasks than its threads: the rest wait in the pool\'s queue', async () => {
+    // Skips only without the addon (CI requires it: HOTPATH_REQUIRE_NATIVE).
+    const wide = await createPool({ threads: 6 });
+    try {
+      const events = Uint32Array.from({ length: 1000 }, (_, i) => i % 10);
+      const runs = Array.from({ length: 6 }, () => wide.run('toplist', { events, k: 3 }, { placement: 'native-async' }));
+      const width = Math.min(6, libuvThreads());
+      // Read at once: run() hands a task to libuv synchronously when a place is free.
+      expect([wide.stats().inFlight, wide.stats().queueDepth]).toEqual([width, 6 - width]);
+      expect((await Promise.all(runs)).every((r) => r.items[0].count === 100)).toBe(true);
+    } finally {
+      await wide.close();
+    }
   });
 });
