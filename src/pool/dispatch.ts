@@ -11,7 +11,6 @@ import { clock as now, ORIGIN } from './clock.js';
 import type { Lane } from './lane.js';
 import { learn } from './learn.js';
 import { LoopLoad } from './loop-load.js';
-import type { RunEstimate } from './queue.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
@@ -36,11 +35,6 @@ export class Dispatcher {
     private readonly planner: AutoPlanner,
     private readonly checkIdle: () => void,
   ) {}
-
-  /** Mean run time of a kernel x placement, learned from the tasks that ran. */
-  estimate(task: Task): RunEstimate {
-    return task.counters.runEstimate;
-  }
 
   /**
    * A task was queued: send what the lane allows now, or, while answers are
@@ -273,7 +267,7 @@ export class Dispatcher {
         if (status === OK || (answer[j + 3] as WireError).code !== 'HP_ERR_ABORTED') {
           lane.runTime.add(runMs);
           lane.typicalRun.add(runMs);
-          this.estimate(task).add(runMs);
+          task.counters.runEstimate.add(runMs);
           learn(this.planner, this.slots, task, runMs);
         }
       }

@@ -212,7 +212,7 @@ export class Pool extends EventEmitter {
         task.settle('error', undefined, new HotpathError('HP_ERR_INVALID_ARGUMENT', 'deadlineMs must be a positive number of ms'));
         return;
       }
-      const expected = lane.expectedWaitMs() + this.dispatcher.estimate(task).ms;
+      const expected = lane.expectedWaitMs() + task.counters.runEstimate.ms;
       if (expected > deadlineMs) {
         task.settle('rejected', undefined, new HotpathError('HP_ERR_OVERLOADED',
           `deadline ${deadlineMs} ms cannot be met: about ${expected.toFixed(1)} ms expected`, { details: { expectedMs: expected } }));
