@@ -30,9 +30,10 @@ export interface Hello {
  * A busy worker is handed a second message only while what it holds is
  * estimated to run under this long (tasksPerWorker 2). Without that second
  * message a worker idles for a round trip after each batch: 100 us tasks,
- * 2 per worker, ran at 0.84x a raw worker_threads pool on 2 cores and 0.73x
- * on 15 threads of a 16-core machine; with it 0.97x (bench:pool). 1 ms is
- * the batch budget (lane.ts): the wait it adds is one a batch already has.
+ * 2 per worker, ran at 0.84x a raw worker_threads pool on 2 cores; with it
+ * 0.97x (bench:pool at 4 in flight). 1 ms is the batch budget (lane.ts): the
+ * wait it adds is one a batch already has. (Only while the event loop has
+ * time to spare: loop-load.ts.)
  */
 const PIPELINE_MS = 1;
 
@@ -140,8 +141,10 @@ export class Channels {
   /** The oldest batch out on `ch`, taken off it (answered or lost). */
   private shift(ch: Channel): Task[] | undefined {
     const batch = ch.pending.shift();
-    ch.workMs = ch.pending.length === 0 ? 0 : ch.workMs - (ch.pendingMs.shift() ?? 0);
-    if (ch.pending.length === 0) ch.pendingMs.length = 0;
+    ch.pendingMs.shift();
+    // Summed again, not subtracted: an estimate may be Infinity (a kernel not yet timed).
+    ch.workMs = 0;
+    for (const ms of ch.pendingMs) ch.workMs += ms;
     return batch;
   }
 

@@ -1,10 +1,11 @@
 // createPool: a typed compute pool over Piscina. Piscina keeps the threads:
 // start, respawn, resource limits. Tasks do not go through Piscina.run: we
 // keep our own FIFO and hand work to a worker over its own channel when it
-// is free, or about to be (in batches under load, dispatch.ts), so that a queued task can
-// be aborted at once, the queue depth we use for deadline admission is exact,
-// back-pressure is ours (Piscina's queue-full error has no code), and a lone
-// round trip skips Piscina's per-task work (channels.ts). This file is the
+// is free or about to be (in batches under load, dispatch.ts), so that a
+// queued task can be aborted at once, the queue depth we use for deadline
+// admission is exact, back-pressure is ours (Piscina's queue-full error has
+// no code), and a lone round trip skips Piscina's per-task work
+// (channels.ts). This file is the
 // facade only (options, admission, cancel, lifecycle, stats; a little over
 // 300 lines): choosing, dispatching, channels and counting live beside it.
 import { EventEmitter } from 'node:events';

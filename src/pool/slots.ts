@@ -71,6 +71,7 @@ export class Slots {
     return Math.max(0, (Atomics.load(this.words, this.words.length - FINISHED) - this.read) | 0);
   }
 
+  /** Whether a worker task finished since the last takeArrivals(). */
   get arrivalsWaiting(): boolean {
     return Atomics.load(this.words, this.words.length - FINISHED) !== this.arrivalSeq;
   }
