@@ -14,7 +14,9 @@
 // that the model follows the machine when its load changes; exploring is
 // paced so that each alternative costs at most EXPLORE_SHARE of the time auto
 // spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
-// alternative is a 10x slower round trip).
+// alternative is a 10x slower round trip). About 300 lines: the choice is
+// one pass over the candidates, with its margins beside it (the cost terms
+// are in offload-cost.ts, what a call reports in auto-choice.ts).
 import { AutoChoice, CONCRETE, NATIVE } from './auto-choice.js';
 import { bucketOf, CostModel } from './cost-model.js';
 import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
