@@ -11,7 +11,11 @@ export interface Profile {
   /** Rounds: every case is sampled once per round, cases interleaved within a round. */
   rounds: number;
   kernels: { sizes: SizeName[]; sampleMs: number; samples: number };
-  placements: { sizes: SizeName[]; windowMs: number };
+  /**
+   * checkRounds pairs of checkWindowMs windows per group re-measure auto
+   * against the best fixed placement the sweep found (placements-check.ts).
+   */
+  placements: { sizes: SizeName[]; windowMs: number; checkRounds: number; checkWindowMs: number };
   pool: { windowMs: number; warmupMs: number; inflight: number };
   scaling: { windowMs: number; items: number };
   http: { seconds: number; warmupSeconds: number; connections: number; items: number };
@@ -24,8 +28,9 @@ const QUICK: Profile = {
   // 21 cases x 5 samples x ~25 ms, plus calibration and input generation: ~6 s.
   kernels: { sizes: ['small', 'medium', 'large'], sampleMs: 25, samples: 5 },
   // 3 kernels x 2 sizes x 6 placements x 2 depths x 3 rounds x ~70 ms (a
-  // quarter-window warm-up before each window): ~25 s.
-  placements: { sizes: ['tiny', 'large'], windowMs: 40 },
+  // quarter-window warm-up before each window): ~25 s; auto re-measured
+  // against the best of 12 groups: 12 x 3 pairs x 2 x 100 ms: ~7 s.
+  placements: { sizes: ['tiny', 'large'], windowMs: 40, checkRounds: 3, checkWindowMs: 80 },
   // 8 pools x 3 workloads x 3 rounds x 150 ms, plus warm-up: ~13 s.
   pool: { windowMs: 150, warmupMs: 60, inflight: 32 },
   scaling: { windowMs: 200, items: 20_000 },
@@ -41,7 +46,9 @@ const PROFILES: Record<ProfileName, Profile> = {
     name: 'full',
     rounds: 5,
     kernels: { sizes: ['small', 'medium', 'large'], sampleMs: 60, samples: 9 },
-    placements: { sizes: ['tiny', 'small', 'medium', 'large'], windowMs: 150 },
+    // Sweep: 144 cases x (75 ms + 5 x 190 ms): ~150 s. auto re-measured: 22
+    // groups x 6 pairs x 2 x 375 ms: ~100 s.
+    placements: { sizes: ['tiny', 'small', 'medium', 'large'], windowMs: 150, checkRounds: 6, checkWindowMs: 300 },
     pool: { windowMs: 600, warmupMs: 300, inflight: 32 },
     scaling: { windowMs: 600, items: 20_000 },
     http: { seconds: 3, warmupSeconds: 0.5, connections: 8, items: 100_000 },
@@ -51,7 +58,7 @@ const PROFILES: Record<ProfileName, Profile> = {
     name: 'smoke',
     rounds: 2,
     kernels: { sizes: ['small'], sampleMs: 3, samples: 2 },
-    placements: { sizes: ['tiny'], windowMs: 10 },
+    placements: { sizes: ['tiny'], windowMs: 10, checkRounds: 1, checkWindowMs: 10 },
     pool: { windowMs: 30, warmupMs: 10, inflight: 8 },
     scaling: { windowMs: 30, items: 2_000 },
     http: { seconds: 0.15, warmupSeconds: 0.05, connections: 2, items: 2_000 },

@@ -21,19 +21,25 @@ function placementsSummary(s: SuiteResult, dir: string): string {
       if (x.runnerUp === null) return 'none (every placement costs the loop more)';
       return `tie (${x.note.replace(/^tie: /, '').replace(/ \(spread too wide to call\)$/, '')})`;
     };
-    // auto against the best fixed placement within the loop budget (the
-    // suite's ratio; issue 7's target is <= 1.1).
-    const r = s.ratios.find((x) => x.name.startsWith(`${v.group}: auto vs best fixed within `));
-    const auto = r === undefined ? '-' : `${r.value.toFixed(2)}x${r.met === false ? ' (over 1.1)' : ''}`;
-    rows.push(`| ${what} | ${depth.replace(' in flight', '')} | ${show(v)} | ${show(offLoop)} | ${auto} |`);
+    // auto against the best fixed placement within the loop budget: in the
+    // sweep, and re-measured in pairs (placements-check.ts; issue 7's
+    // target, <= 1.1, is held to that one).
+    const inBudget = s.ratios.filter((x) => x.name.startsWith(`${v.group}: auto vs best fixed within `));
+    const sweep = inBudget.find((x) => !x.name.includes(', re-measured'));
+    const again = inBudget.find((x) => x.name.includes(', re-measured'));
+    const fmt = (x: typeof sweep) => (x === undefined ? '-' : `${x.value.toFixed(2)}x${x.met === false ? ' (over 1.1)' : ''}`);
+    rows.push(`| ${what} | ${depth.replace(' in flight', '')} | ${show(v)} | ${show(offLoop)} | ${fmt(sweep)} | ${fmt(again)} |`);
   }
   return [
     `### ${s.title}`, '',
     'Best placement per kernel, input size and tasks in flight (fastest by p50 latency at 1 in flight, by ops/s at more); ' +
       'the next keeps the event loop\'s CPU per task within 1 ms. "tie" means the two best were within their own spread. ' +
-      'The last column: how many times slower (latency) or lower (ops/s) `auto` was than that best in-budget fixed placement. ' +
+      'The last columns: how many times slower (latency) or lower (ops/s) `auto` was than that best in-budget fixed placement, ' +
+      'in the sweep, then re-measured in fresh pairs of longer windows, the two back to back (the target, 1.1, is held to that one: ' +
+      'the sweep names the best on the same noisy medians it compares auto to). ' +
       `Every placement's latency percentiles and throughput: [report.md](${dir}report.md).`, '',
-    '| kernel, input | in flight | fastest | fastest within 1 ms of loop CPU | auto vs it |', '| --- | ---: | --- | --- | ---: |', ...rows, '',
+    '| kernel, input | in flight | fastest | fastest within 1 ms of loop CPU | auto vs it (sweep) | auto vs it (re-measured) |',
+    '| --- | ---: | --- | --- | ---: | ---: |', ...rows, '',
     `![placements](${dir}placements-throughput.svg)`, '',
   ].join('\n');
 }

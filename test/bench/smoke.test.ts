@@ -69,6 +69,11 @@ describe('hotpath bench --smoke', () => {
     const depths = [1, results.params.threads * 4];
     expect(ids('placements')).toEqual(kernels.flatMap((k) => PLACEMENTS.flatMap((p) => depths.map((d) => `placements/${k}/tiny/${p}/inflight-${d}`))).sort());
     expect(suite('placements').verdicts).toHaveLength(kernels.length * depths.length * 2);
+    // auto measured again beside each group's best fixed placement within the
+    // loop budget (tiny inputs: every group has one), held to issue 7's 1.1.
+    const again = suite('placements').ratios.filter((r) => r.name.includes(', re-measured'));
+    expect(again).toHaveLength(kernels.length * depths.length);
+    for (const r of again) expect(r.target, r.name).toBe('<= 1.10');
     // Every peer pool ran (they are devDependencies: installed here).
     expect(new Set(suite('pool').cases.map((c) => c.labels.pool))).toEqual(new Set(SYSTEM_NAMES));
     expect(new Set(suite('pool').cases.map((c) => c.labels.workload))).toEqual(new Set(['trivial', 'busy 100us', 'lone trivial']));
