@@ -14,11 +14,12 @@
 // that the model follows the machine when its load changes; exploring is
 // paced so that each alternative costs at most EXPLORE_SHARE of the time auto
 // spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
-// alternative is a 10x slower round trip). About 300 lines: the choice is
-// one pass over the candidates, with its margins beside it (the cost terms
-// are in offload-cost.ts, what a call reports in auto-choice.ts).
+// alternative is a 10x slower round trip). The cost terms are in
+// offload-cost.ts, what auto keeps per kernel in auto-state.ts, what a call
+// reports in auto-choice.ts.
 import { AutoChoice, CONCRETE, NATIVE } from './auto-choice.js';
-import { bucketOf, CostModel } from './cost-model.js';
+import { loadedDispatchMs, newKernelState, type KernelState } from './auto-state.js';
+import { bucketOf } from './cost-model.js';
 import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
 import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
@@ -53,32 +54,6 @@ const INLINE = [true, true, false, false, false];
 const LANE: ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
 const ASYNC = 4;
 
-interface KernelState {
-  /** Per candidate, in CONCRETE order: the kernel's run time there. */
-  run: CostModel[];
-  /** Main-thread ms of an offloaded task (send, answer, result), per lane. */
-  dispatch: Record<'worker' | 'async', CostModel>;
-  /**
-   * An unloaded round trip beyond the run, per lane, by input size: copying
-   * the input and the result is part of it (toplist over 1M events: 0.47 ms
-   * in a worker, against 0.06 for small inputs). One figure per lane, shared
-   * by every kernel, made topk over 100k rows look 0.4 ms dearer in a worker
-   * than it is, and auto sent a third of its calls to the slower libuv lane.
-   */
-  overhead: Record<'worker' | 'async', CostModel>;
-  /**
-   * Per size bucket, per candidate: expected ms auto spent at that size since
-   * the candidate was last tried there (its exploration budget). Per size, so
-   * that large calls do not buy exploration of small ones.
-   */
-  spent: (Float64Array | undefined)[];
-  chosen: Float64Array;
-  /** Per size bucket: an inline choice reused for the next calls there (see REUSE). */
-  reuse: (Reuse | undefined)[];
-  /** Per size bucket: the last best candidate (see SWITCH). */
-  last: (number | undefined)[];
-}
-
 /**
  * A new best candidate must cost at most this share of the last best of its
  * size to replace it, and an inline run coming from an offloaded best must
@@ -100,12 +75,6 @@ const SWITCH = 0.9;
  * candidates their exploration budget. A change of load ends the reuse.
  */
 const REUSE = 16;
-interface Reuse {
-  readonly choice: AutoChoice;
-  readonly index: number;
-  readonly bestMs: number;
-  left: number;
-}
 
 /** What workers report through shared memory, read at each choice (slots.ts). */
 export interface LoopSignals {
@@ -138,18 +107,7 @@ export class AutoPlanner {
 
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
-    if (s === undefined) {
-      s = {
-        run: CONCRETE.map(() => new CostModel()),
-        dispatch: { worker: new CostModel(), async: new CostModel() },
-        overhead: { worker: new CostModel(), async: new CostModel() },
-        spent: [],
-        chosen: new Float64Array(CONCRETE.length),
-        reuse: [],
-        last: [],
-      };
-      this.kernels.set(kernel, s);
-    }
+    if (s === undefined) this.kernels.set(kernel, (s = newKernelState()));
     return s;
   }
 
@@ -181,9 +139,13 @@ export class AutoPlanner {
     this.state(kernel).overhead[lane].add(bucketOf(size), size, ms);
   }
 
-  /** Main-thread ms an offloaded task took: its share of the message out, of the answer, and its result. */
-  observeDispatch(kernel: string, lane: 'worker' | 'async', size: number, ms: number): void {
-    this.state(kernel).dispatch[lane].add(bucketOf(size), size, ms);
+  /**
+   * Main-thread ms an offloaded task took: its share of the message out, of
+   * the answer, and its result. `loaded`: it was sent while its lane was
+   * busy (queued behind others, or batched with them).
+   */
+  observeDispatch(kernel: string, lane: 'worker' | 'async', size: number, ms: number, loaded: boolean): void {
+    (loaded ? this.state(kernel).dispatch : this.state(kernel).dispatchLone)[lane].add(bucketOf(size), size, ms);
   }
 
   /**
@@ -200,6 +162,20 @@ export class AutoPlanner {
     this.concurrency.add(n, alpha);
   }
 
+  /**
+   * How many other calls share the event loop now: the concurrency learned
+   * from arrivals, or the calls waiting on the lanes, whichever is more.
+   * Arrivals come only from worker tasks and chained inline calls: while
+   * every call went to libuv, the estimate kept the 0.75 it had at 1 in
+   * flight with 8 callers waiting, and auto stayed on libuv at 5.0-5.7k
+   * calls/s where workers ran 7-8k (fingerprint over 1 s, 2 cores).
+   */
+  private othersNow(): number {
+    const w = this.lanes.worker;
+    const a = this.lanes.async;
+    return Math.max(this.concurrency.ms, Math.min(MAX_CONCURRENCY, w.inflight + w.queue.length + a.inflight + a.queue.length));
+  }
+
   /** Predicted run time of candidate i; never measured there, its twin across the thread boundary (same impl). */
   private runMs(st: KernelState, i: number, bucket: number, size: number): number {
     const own = st.run[i];
@@ -213,7 +189,7 @@ export class AutoPlanner {
     if (reused !== undefined) {
       // Not once the load may have changed: new arrivals to take, or more
       // callers counted on the loop than when it was chosen.
-      if (reused.left > 0 && !this.signals.arrivalsWaiting && this.concurrency.ms <= 1.25 * reused.choice.concurrency + 0.5) {
+      if (reused.left > 0 && !this.signals.arrivalsWaiting && this.othersNow() <= 1.25 * reused.choice.concurrency + 0.5) {
         reused.left--;
         st.chosen[reused.index]++;
         return reused.choice;
@@ -222,7 +198,7 @@ export class AutoPlanner {
     }
     const arrivals = this.signals.takeArrivals();
     if (arrivals >= 0) this.observeArrivals(arrivals, this.signals.arrivalsTaken);
-    const others = this.concurrency.ms;
+    const others = this.othersNow();
     // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
     const expected = [0, 0, 0, 0, 0];
     // Offloaded candidates' cost without the lanes' current queues.
@@ -248,7 +224,7 @@ export class AutoPlanner {
         // w: a task's time on the lane's thread (the addon times libuv's).
         const w = this.runMs(st, i, bucket, size);
         const run = overhead + w;
-        const d = st.dispatch[lane].predict(bucket, size, 0);
+        const d = loadedDispatchMs(st, lane, bucket, size);
         // A worker task whose run ended is no longer ahead of this one, even
         // while its answer waits for the loop (inline calls chained through
         // the microtask queue hold answers back: counting those tasks kept
@@ -301,7 +277,7 @@ export class AutoPlanner {
   private farAhead(expected: number[], best: number): boolean {
     const e = expected[best];
     // Inline cost is run x (1 + others): the run alone must fit half the budget.
-    if (e / (1 + this.concurrency.ms) > this.budgetMs / 2) return false;
+    if (e / (1 + this.othersNow()) > this.budgetMs / 2) return false;
     for (let i = 0; i < CONCRETE.length; i++) if (i !== best && expected[i] < 2 * e) return false;
     return true;
   }

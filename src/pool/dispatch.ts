@@ -240,7 +240,7 @@ export class Dispatcher {
     // inside the share).
     const share = (performance.now() - t0) / batch.length;
     for (const task of batch) {
-      if (task.choice !== undefined && task.endedAt > 0) this.planner.observeDispatch(task.kernel, task.lane, task.size, task.sendMs + share + task.completeMs);
+      if (task.choice !== undefined && task.endedAt > 0) this.planner.observeDispatch(task.kernel, task.lane, task.size, task.sendMs + share + task.completeMs, batch.length > 1 || !task.freeAtEnqueue);
     }
     queueMicrotask(() => {
       this.settling--;

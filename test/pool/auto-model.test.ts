@@ -1,5 +1,6 @@
 // auto's choice from given observations (no threads, no clocks): the margins
-// that keep it from taking two near-equal candidates in turn.
+// that keep it from taking two near-equal candidates in turn, and what it
+// takes for load.
 import { describe, expect, it } from 'vitest';
 import { AutoPlanner, type LoopSignals } from '../../src/pool/auto.js';
 import { Lane } from '../../src/pool/lane.js';
@@ -8,16 +9,27 @@ import { Lane } from '../../src/pool/lane.js';
 const quiet: LoopSignals = { endedUnread: 0, takeArrivals: () => -1, arrivalsTaken: 0, arrivalsWaiting: false };
 const SIZE = 1000;
 
-function planner(): AutoPlanner {
+type Lanes = { worker: Lane; async: Lane };
+
+/** A planner on 2 cores with 2 workers and 2 libuv threads, and unloaded round trips of `overheadMs`. */
+function bare(overheadMs: number): { p: AutoPlanner; lanes: Lanes } {
   const lanes = { worker: new Lane('worker', 2, 4, 64), async: new Lane('async', 2, 2, 1) };
   const p = new AutoPlanner(1, lanes, quiet, 2);
-  // Unloaded round trips (0.5 ms: offloading is dear here) and loop time of an
-  // offloaded task, as the pool would learn them.
   for (let i = 0; i < 5; i++) {
-    p.observeOverhead('k', 'worker', SIZE, 0.5);
-    p.observeOverhead('k', 'async', SIZE, 0.5);
-    p.observeDispatch('k', 'worker', SIZE, 0.01);
-    p.observeDispatch('k', 'async', SIZE, 0.01);
+    p.observeOverhead('k', 'worker', SIZE, overheadMs);
+    p.observeOverhead('k', 'async', SIZE, overheadMs);
+  }
+  return { p, lanes };
+}
+
+function planner(lanes?: (l: Lanes) => void): AutoPlanner {
+  // Unloaded round trips of 0.5 ms (offloading is dear here), and the loop
+  // time of an offloaded task, as the pool would learn them.
+  const { p, lanes: l } = bare(0.5);
+  lanes?.(l);
+  for (let i = 0; i < 5; i++) {
+    p.observeDispatch('k', 'worker', SIZE, 0.01, true);
+    p.observeDispatch('k', 'async', SIZE, 0.01, true);
   }
   return p;
 }
@@ -55,6 +67,39 @@ describe('auto placement model', () => {
     // the margin; slower runs move the estimate slowly, hence 100).
     runs(p, 0.95, 100);
     expect(settled(p)).toBe('native-inline');
+  });
+
+  it('counts the calls waiting on the lanes among those that share the loop', () => {
+    let lanes: Lanes | undefined;
+    const p = planner((l) => { lanes = l; });
+    runs(p, 0.3);
+    // No arrivals reported: alone, 0.3 ms inline against 0.8 with a round trip.
+    expect(settled(p)).toBe('native-inline');
+    // 7 calls wait on libuv, whose threads report no arrivals: an inline run
+    // holds all their answers (0.3 x 8 ms), more than workers cost them.
+    lanes!.async.inflight = 7;
+    expect(settled(p)).toBe('native-worker');
+  });
+
+  it('takes a task sent alone for a dearer one than a task sent under load', () => {
+    // 8 callers of a 0.2 ms kernel: inline costs the loop 0.2 x 8 = 1.6 ms a
+    // round; workers 8 x (0.2 + 2d) / 2 on 2 cores (d each way: the send here,
+    // the worker's copy there). libuv is made dear, out of the way.
+    const loop = (loaded: boolean) => {
+      const { p } = bare(0.05);
+      p.observeArrivals(7, 64);
+      runs(p, 0.2);
+      for (let i = 0; i < 5; i++) {
+        p.observeDispatch('k', 'worker', SIZE, 0.12, loaded);
+        p.observeDispatch('k', 'async', SIZE, 0.3, loaded);
+      }
+      return p.choose('k', SIZE, true).placement;
+    };
+    // Measured under load, 0.12 ms: workers cost 1.76, inline wins.
+    expect(loop(true)).toBe('native-inline');
+    // Measured alone: 0.03 of it is a lone message's own, which load shares
+    // out (0.09: 1.52 against 1.6).
+    expect(loop(false)).toBe('native-worker');
   });
 
   it('keeps its last best unless another costs 10% less', () => {
