@@ -13,7 +13,11 @@
 //   so the noise is each window's own: only more time per case narrows it.
 // Here each pair runs the fixed placement and auto back to back, the order
 // swapped every round, and the ratio is median against median of these
-// windows alone.
+// windows alone. Its resolution, by an A/A control (bench/placements-aa.ts,
+// one fixed placement on both sides): 0.92-1.06 over 22 groups on 2 cores,
+// 0.93-1.10 at 15 threads on 16 cores (the placements-aa.txt of each run).
+// One A/A run of three here reached 1.14 (toplist over 100k events at 8 in
+// flight): a ratio near 1.1 is within the machine's noise.
 import { median } from '../lib/stats.js';
 import { drive } from '../lib/drive.js';
 import { ratio, type Ratio } from '../lib/results.js';
