@@ -15,7 +15,8 @@
         "native/toplist.cc",
         "native/toplist_napi.cc",
         "native/fingerprint.cc",
-        "native/fingerprint_napi.cc"
+        "native/fingerprint_napi.cc",
+        "native/thread_cpu_napi.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

@@ -79,7 +79,7 @@ class FingerprintWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {
-    RunTimer timer(times_.run_us);
+    RunTimer timer(times_);
     status_ = Fingerprint(args_.samples, args_.length, args_.rate, args_.cancel, &out_);
   }
 

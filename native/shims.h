@@ -29,6 +29,10 @@ Napi::Value ToplistAsyncJs(const Napi::CallbackInfo& info);
 Napi::Value FingerprintJs(const Napi::CallbackInfo& info);
 Napi::Value FingerprintAsyncJs(const Napi::CallbackInfo& info);
 
+// threadCpuUs() -> number: the calling thread's CPU time in us, or -1 where
+// there is no per-thread CPU clock.
+Napi::Value ThreadCpuUsJs(const Napi::CallbackInfo& info);
+
 }  // namespace hotpath
 
 #endif  // HOTPATH_SHIMS_H_

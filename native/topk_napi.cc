@@ -120,7 +120,7 @@ class TopkWorker : public Napi::AsyncWorker {
   }
 
   void Execute() override {
-    RunTimer timer(times_.run_us);
+    RunTimer timer(times_);
     status_ = Topk(in_, &result_);
   }
 

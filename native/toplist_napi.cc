@@ -81,7 +81,7 @@ class ToplistWorker : public Napi::AsyncWorker {
   }
 
   void Execute() override {
-    RunTimer timer(times_.run_us);
+    RunTimer timer(times_);
     status_ = Toplist(args_.events, args_.len, args_.k, args_.cancel, &result_);
   }
 

@@ -32,6 +32,8 @@ export interface NativeBinding {
   toplistAsync(events: Uint32Array, k: number, cancel?: Int32Array): Promise<ToplistRaw>;
   fingerprint(samples: Float32Array, sampleRate: number, cancel?: Int32Array): FingerprintRaw;
   fingerprintAsync(samples: Float32Array, sampleRate: number, cancel?: Int32Array): Promise<FingerprintRaw>;
+  /** The calling thread's CPU time in us, or -1 where the platform has no per-thread CPU clock. */
+  threadCpuUs(): number;
   napiVersion: number;
 }
 

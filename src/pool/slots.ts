@@ -1,5 +1,5 @@
 // Per-task control words in one SharedArrayBuffer, shared with every worker
-// and with the addon's AsyncWorkers. Slot i holds three Int32s (s = 3i):
+// and with the addon's AsyncWorkers. Slot i holds four Int32s (s = 4i):
 //   [s]      cancel flag: the kernel polls it (TS and C++), 1 = stop
 //   [s + 1]  worker tasks: threadId of the worker running the task: 0 = not
 //            started yet, DONE = finished. A kernel ignoring its flag past the
@@ -10,6 +10,9 @@
 //   [s + 2]  libuv tasks: when the addon's completion (OnOK: the result's
 //            conversion to JS, on the event loop) began, in us of the
 //            monotonic clock modulo 2^31. Workers do not use it.
+//   [s + 3]  libuv tasks: the run's CPU time on libuv's thread, us (auto
+//            learns from it, native/napi_util.h RunTimer). Workers do not
+//            use it.
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
 // Three words follow the slots: the pool's run() calls (written by the main
@@ -28,7 +31,7 @@ const FINISHED = 1;
 export const DONE = -1;
 const UNTIMED = -2;
 /** Int32 words per slot (see above). */
-export const SLOT_WORDS = 3;
+export const SLOT_WORDS = 4;
 const WRAP = 2 ** 31;
 
 export class Slots {
@@ -126,18 +129,20 @@ export class Slots {
   }
 
   /**
-   * For native-async calls: [flag, run time]. The addon writes the kernel's
-   * run time on libuv's thread, in whole us, into element 1 (the word a
-   * worker marks with its threadId; a libuv task has no other use for it).
+   * For native-async calls: [flag, run time, completion, CPU time]. The
+   * addon writes the kernel's run time on libuv's thread, in whole us, into
+   * element 1 (the word a worker marks with its threadId; a libuv task has
+   * no other use for it), and its CPU time into element 3.
    */
   static asyncFlag(words: Int32Array, slot: number): Int32Array {
-    return words.subarray(SLOT_WORDS * slot, SLOT_WORDS * slot + 3);
+    return words.subarray(SLOT_WORDS * slot, SLOT_WORDS * slot + 4);
   }
 
   /** Marks a libuv task's run time and completion as not reported yet. */
   untimed(slot: number): void {
     Atomics.store(this.words, SLOT_WORDS * slot + 1, UNTIMED);
     Atomics.store(this.words, SLOT_WORDS * slot + 2, UNTIMED);
+    Atomics.store(this.words, SLOT_WORDS * slot + 3, UNTIMED);
   }
 
   /**
@@ -157,6 +162,12 @@ export class Slots {
   /** The run time the addon reported for a libuv task, us, or -1 if none (an addon without the timer). */
   runUs(slot: number): number {
     const us = Atomics.load(this.words, SLOT_WORDS * slot + 1);
+    return us === UNTIMED ? -1 : us;
+  }
+
+  /** The CPU time the addon reported for a libuv task's run, us, or -1 if none. */
+  runCpuUs(slot: number): number {
+    const us = Atomics.load(this.words, SLOT_WORDS * slot + 3);
     return us === UNTIMED ? -1 : us;
   }
 }

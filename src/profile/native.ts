@@ -56,7 +56,11 @@ const CALLERS: readonly Caller[] = [
 // of a native call after any of them: they share one C++ entry point, and
 // with the addon loaded when the worker starts, a topk call showed up here
 // as a frame named `fingerprintAsync` (Node 20.20, 2026-11).
-const ADDON_FRAMES = new Set(['topk', 'topkAsync', 'memread', 'simd', 'toplist', 'toplistAsync', 'fingerprint', 'fingerprintAsync']);
+// threadCpuUs (the pool's CPU clock, not a kernel) counts as a kernel only
+// under a kernel's caller: a topk call showed up as `threadCpuUs` once the
+// addon exported it.
+const ADDON_FRAMES = new Set(['topk', 'topkAsync', 'memread', 'simd', 'toplist', 'toplistAsync', 'fingerprint', 'fingerprintAsync', 'threadCpuUs']);
+const NOT_KERNELS = new Set(['threadCpuUs']);
 
 const sources = new Map<string, string | undefined>();
 
@@ -108,6 +112,7 @@ export function nativeSplit(
   if (url === '' && ADDON_FRAMES.has(functionName)) {
     // The frame's name may be another export's: the kernel is its caller's.
     const caller = parent === undefined ? undefined : nativeCallerOf(parent);
+    if (caller === undefined && NOT_KERNELS.has(functionName)) return undefined;
     const kernel = caller?.kernel ?? functionName.replace(/Async$/, '');
     return {
       kernel, share: 1,

@@ -39,17 +39,21 @@ describe('Slots counters', () => {
 
 describe('a libuv task\'s words', () => {
   // Skips only without the addon (CI requires it: HOTPATH_REQUIRE_NATIVE).
-  it.skipIf(addon === null)('the addon reports the run time and when its completion began, on the clock the pool reads', async () => {
+  it.skipIf(addon === null)("the addon reports the run's wall and CPU time and when its completion began, on the clock the pool reads", async () => {
     const s = new Slots(2);
     const slot = s.acquire();
     s.untimed(slot);
-    expect([s.runUs(slot), s.completionMs(slot)]).toEqual([-1, -1]);
+    expect([s.runUs(slot), s.completionMs(slot), s.runCpuUs(slot)]).toEqual([-1, -1, -1]);
     const events = Uint32Array.from({ length: 200_000 }, (_, i) => i % 1000);
     const t0 = performance.now();
     await addon!.toplistAsync(events, 3, Slots.asyncFlag(s.words, slot));
     const elapsed = performance.now() - t0;
     expect(s.runUs(slot)).toBeGreaterThanOrEqual(0);
     expect(s.runUs(slot) / 1000).toBeLessThanOrEqual(elapsed);
+    // The run's CPU time on libuv's thread, which auto learns from: some,
+    // and no more than its wall time (1 us of rounding apart).
+    expect(s.runCpuUs(slot)).toBeGreaterThan(0);
+    expect(s.runCpuUs(slot)).toBeLessThanOrEqual(s.runUs(slot) + 1);
     // The completion began after the run, on the same monotonic clock: a
     // difference between 0 and the whole call (a clock mismatch would give
     // a number near 2^31 us or below 0).
