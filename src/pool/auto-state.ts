@@ -26,6 +26,15 @@ export interface KernelState {
    */
   overhead: Record<'worker' | 'async', CostModel>;
   /**
+   * libuv tasks sent under load: what the round trip added to the run, the
+   * time the thread idled until the loop settled the task and sent the next
+   * (learn.ts). Unloaded, that is the overhead above; under load the loop
+   * answers later: fingerprint over 1 s at 8 in flight, 0.18 ms a task
+   * against 0.09 alone, and libuv ran 1.3x fewer calls a second than
+   * workers, whose next message waits in their port.
+   */
+  gap: CostModel;
+  /**
    * Per size bucket, per candidate: expected ms auto spent at that size since
    * the candidate was last tried there (its exploration budget). Per size, so
    * that large calls do not buy exploration of small ones.
@@ -45,6 +54,7 @@ export function newKernelState(): KernelState {
     dispatch: { worker: new CostModel(), async: new CostModel() },
     dispatchLone: { worker: new CostModel(), async: new CostModel() },
     overhead: { worker: new CostModel(), async: new CostModel() },
+    gap: new CostModel(),
     spent: [],
     chosen: new Float64Array(CONCRETE.length),
     reuse: [],
@@ -67,10 +77,18 @@ export function newKernelState(): KernelState {
  */
 const LONE_SAVED: Record<'worker' | 'async', number> = { worker: 0.03, async: 0.01 };
 
-/** A task's main-thread ms on a loaded lane: measured so, or from tasks sent alone (LONE_SAVED). */
+/**
+ * A task's main-thread ms on a loaded lane: measured so, or from tasks sent
+ * alone (LONE_SAVED), whichever is less. A loaded task never costs more than
+ * a lone one, and while auto keeps calls on the other lane its explorations
+ * go alone: the loaded figure is then stale, and a cold first one (0.29 ms
+ * against 0.06 warm, fingerprint over 5 s in workers) stood for a whole run.
+ */
 export function loadedDispatchMs(st: KernelState, lane: 'worker' | 'async', bucket: number, size: number): number {
+  const loneModel = st.dispatchLone[lane];
+  const lone = loneModel.known ? loneModel.predict(bucket, size) : Infinity;
+  const fromLone = lone - Math.min(lone / 2, LONE_SAVED[lane]);
   const loaded = st.dispatch[lane];
-  if (loaded.known) return loaded.predict(bucket, size);
-  const lone = st.dispatchLone[lane].predict(bucket, size, 0);
-  return lone - Math.min(lone / 2, LONE_SAVED[lane]);
+  if (loaded.known) return Math.min(loaded.predict(bucket, size), fromLone);
+  return fromLone < Infinity ? fromLone : 0;
 }

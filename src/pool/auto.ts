@@ -10,8 +10,12 @@
 //
 // Everything is learned from the runs the pool sees: run time per kernel,
 // placement and input size, the main thread's cost of an offloaded task, the
-// lanes' overhead, the concurrency. Now and then it runs a call elsewhere, so
-// that the model follows the machine when its load changes; exploring is
+// lanes' overhead and libuv's idle gap, the concurrency. Work is measured
+// in CPU time (cpu-clock.ts), waits in wall time: by wall clock a lane's
+// costs read 1.4-5x high while busy threads shared the cores, and auto
+// compared lanes measured under different loads. Now and then it runs a
+// call elsewhere, so that the model follows the machine when its load
+// changes; exploring is
 // paced so that each alternative costs at most EXPLORE_SHARE of the time auto
 // spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
 // alternative is a 10x slower round trip). The cost terms are in
@@ -21,6 +25,8 @@ import { AutoChoice, CONCRETE, NATIVE } from './auto-choice.js';
 import { loadedDispatchMs, newKernelState, type KernelState } from './auto-state.js';
 import { bucketOf } from './cost-model.js';
 import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
+import { InlineRuns } from './cpu-clock.js';
+import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
 import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
 import type { Placement } from './types.js';
@@ -96,6 +102,8 @@ export class AutoPlanner {
     async: new RunEstimate(0.05, true),
   };
   private readonly concurrency = new RunEstimate(0);
+  /** The inline runs' CPU share and wall total (cpu-clock.ts; placement.ts feeds it). */
+  readonly inline = new InlineRuns();
 
   constructor(
     private readonly budgetMs: number,
@@ -103,7 +111,16 @@ export class AutoPlanner {
     private readonly signals: LoopSignals,
     /** CPU cores the process may use: the event loop and every lane share them. */
     private readonly cores: number,
-  ) {}
+    /** The event loop's CPU clock, ms (cpu-clock.ts): without one, no LoopAccount. */
+    cpu?: () => number,
+  ) {
+    this.account = cpu === undefined ? undefined : new LoopAccount(cpu);
+  }
+
+  /** The loop's unseen cost a call, per lane (loop-account.ts); undefined without a CPU clock. */
+  readonly account: LoopAccount | undefined;
+  /** Whether any call asked for auto: until then nothing is timed for it. */
+  active = false;
 
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
@@ -123,7 +140,8 @@ export class AutoPlanner {
   }
 
   /**
-   * A run that completed (not cancelled), by the placement it ran in. Inline
+   * A run that completed (not cancelled), by the placement it ran in: its
+   * CPU ms (cpu-clock.ts). Inline
    * and worker runs of one implementation are kept apart: a worker's input is
    * a fresh copy, cold in cache (toplist over 1M events: 0.83 ms inline on a
    * reused input, 1.3 ms in a worker), and one model for both made inputs
@@ -138,6 +156,12 @@ export class AutoPlanner {
     this.overhead[lane].add(ms);
     this.state(kernel).overhead[lane].add(bucketOf(size), size, ms);
   }
+
+  /** A libuv task sent under load: how long its thread idled for the loop (KernelState.gap). */
+  observeGap(kernel: string, size: number, ms: number): void {
+    this.state(kernel).gap.add(bucketOf(size), size, ms);
+  }
+
 
   /**
    * Main-thread ms an offloaded task took: its share of the message out, of
@@ -183,6 +207,7 @@ export class AutoPlanner {
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
+    this.active = true;
     const st = this.state(kernel);
     const bucket = bucketOf(size);
     const reused = st.reuse[bucket];
@@ -199,6 +224,7 @@ export class AutoPlanner {
     const arrivals = this.signals.takeArrivals();
     if (arrivals >= 0) this.observeArrivals(arrivals, this.signals.arrivalsTaken);
     const others = this.othersNow();
+    const acc = this.account;
     // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
     const expected = [0, 0, 0, 0, 0];
     // Offloaded candidates' cost without the lanes' current queues.
@@ -218,20 +244,24 @@ export class AutoPlanner {
       if (lane === undefined) {
         // Inline: done in `run`, and the others wait for it all along.
         const run = this.runMs(st, i, bucket, size);
-        e = run <= limit ? run * (1 + others) : Infinity;
+        e = run <= limit ? run + others * (run + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE))) : Infinity;
       } else {
         const overhead = st.overhead[lane].predict(bucket, size, this.overhead[lane].ms);
         // w: a task's time on the lane's thread (the addon times libuv's).
         const w = this.runMs(st, i, bucket, size);
         const run = overhead + w;
-        const d = loadedDispatchMs(st, lane, bucket, size);
+        const timed = loadedDispatchMs(st, lane, bucket, size);
+        const li = lane === 'worker' ? WORKER_LANE : ASYNC_LANE;
+        // The loop's and the other threads' costs of a call that auto does not time (loop-account.ts).
+        const d = timed + (acc === undefined ? 0 : acc.unseenMs(li));
         // A worker task whose run ended is no longer ahead of this one, even
         // while its answer waits for the loop (inline calls chained through
         // the microtask queue hold answers back: counting those tasks kept
         // auto inline at 8 in flight where workers were 1.3x faster).
         const l = this.lanes[lane];
         const now = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
-        const steady = steadyMs(l.parallel, others, w, d, lane === 'worker' ? d : 0, this.cores);
+        const gap = lane === 'worker' ? 0 : st.gap.predict(bucket, size, overhead);
+        const steady = steadyMs(l.parallel, others, w, d, lane === 'worker' ? timed : 0, gap, this.cores);
         base[i] = Math.max(run + others * d, steady);
         e = Math.max(now + run + others * d, steady);
       }

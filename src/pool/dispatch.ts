@@ -10,8 +10,10 @@ import { fromWire, HotpathError } from '../errors.js';
 import type { AutoPlanner } from './auto.js';
 import type { Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from './clock.js';
+import { LoopCpu } from './cpu-clock.js';
 import type { Lane } from './lane.js';
 import { learn } from './learn.js';
+import { ASYNC_LANE, WORKER_LANE } from './loop-account.js';
 import { LoopLoad } from './loop-load.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
@@ -28,6 +30,8 @@ export class Dispatcher {
   private pipelineQueued = false;
   /** Whether the event loop is saturated: then busy workers get no second message. */
   private readonly loop = new LoopLoad();
+  /** Times auto's messages on this thread's CPU clock (cpu-clock.ts). */
+  private readonly cpu = new LoopCpu();
 
   constructor(
     private readonly workerLane: Lane,
@@ -112,6 +116,8 @@ export class Dispatcher {
     const task = batch[0];
     this.prepare(task);
     const t0 = performance.now();
+    const c0 = this.cpu.start(batch, this.planner.active);
+    task.inlineAt = this.planner.inline.wallMs;
     let running: Promise<unknown>;
     this.slots.untimed(task.slot);
     try {
@@ -125,18 +131,20 @@ export class Dispatcher {
       (raw) => {
         task.completeMs = Math.max(0, this.slots.completionMs(task.slot));
         const us = this.slots.runUs(task.slot);
+        const cpuUs = this.slots.runCpuUs(task.slot);
         task.timedByAddon = us >= 0;
-        this.finish(batch, lane, [OK, ORIGIN + t0, task.timedByAddon ? us / 1000 : performance.now() - t0, raw]);
+        const runMs = task.timedByAddon ? us / 1000 : performance.now() - t0;
+        this.finish(batch, lane, [OK, ORIGIN + t0, runMs, raw, cpuUs >= 0 ? Math.min(runMs, cpuUs / 1000) : runMs]);
       },
       (err: unknown) => this.finish(batch, lane, undefined, err),
     );
-    task.sendMs = performance.now() - t0;
+    task.sendMs = this.cpu.since(c0);
   }
 
   private send(batch: Task[], lane: Lane, ch: Channel): void {
     lane.messages++;
     lane.inflight += batch.length;
-    const t0 = performance.now();
+    const c0 = this.cpu.start(batch, this.planner.active);
     const transferList: ArrayBuffer[] = [];
     const message: WireMessage = [];
     const moved: Task[] = [];
@@ -161,8 +169,8 @@ export class Dispatcher {
     for (const task of moved) task.args = undefined;
     this.messages++;
     this.tasks += batch.length;
-    // Two clock reads a message (not a task): what sending cost this thread.
-    const share = (performance.now() - t0) / batch.length;
+    // What sending cost this thread (NaN: not timed).
+    const share = this.cpu.since(c0) / batch.length;
     for (const task of batch) task.sendMs = share;
   }
 
@@ -232,15 +240,20 @@ export class Dispatcher {
     if (lane.queue.length >= lane.batchCap()) this.pump(lane, true);
     this.settling++;
     this.deferred.add(lane);
-    const t0 = performance.now();
+    // A message timed when it went out is timed back.
+    const c0 = batch[0].sendMs === batch[0].sendMs ? this.cpu.now() : NaN;
     for (let i = 0; i < batch.length; i++) if (batch[i].state === 'returned') this.complete(batch[i], lane, answer, i * ANSWER_STRIDE, err);
     // auto learns what an offloaded task costs the event loop: its share of
     // the message out and of settling the answer, and for libuv the addon's
     // completion (the result's conversion, which a worker does in spec.result
     // inside the share).
-    const share = (performance.now() - t0) / batch.length;
+    const share = this.cpu.since(c0) / batch.length;
+    const account = this.planner.active ? this.planner.account : undefined;
     for (const task of batch) {
-      if (task.choice !== undefined && task.endedAt > 0) this.planner.observeDispatch(task.kernel, task.lane, task.size, task.sendMs + share + task.completeMs, batch.length > 1 || !task.freeAtEnqueue);
+      if (task.endedAt === 0) continue;
+      const ms = task.sendMs + share + task.completeMs;
+      account?.offloaded(task.lane === 'worker' ? WORKER_LANE : ASYNC_LANE, ms);
+      if (task.choice !== undefined && ms === ms) this.planner.observeDispatch(task.kernel, task.lane, task.size, ms, batch.length > 1 || !task.freeAtEnqueue);
     }
     queueMicrotask(() => {
       this.settling--;
@@ -270,7 +283,7 @@ export class Dispatcher {
           lane.runTime.add(runMs);
           lane.typicalRun.add(runMs);
           task.counters.runEstimate.add(runMs);
-          learn(this.planner, this.slots, task, runMs);
+          learn(this.planner, this.slots, task, runMs, (answer[j + 4] as number | undefined) ?? runMs);
         }
       }
       if (status !== OK) err = fromWire(answer[j + 3] as WireError);

@@ -21,9 +21,15 @@ export const LIBUV_EDGE = 0.8;
  * What a call costs when it and the `others` sharing the loop all go to
  * one lane and keep it busy: each waits for all of them to pass the lane's
  * bottleneck, which is the event loop (d ms a task), the lane's `parallel`
- * threads (w ms each), or the `cores` they share. On the cores a worker
- * task also costs the worker's own copy of the input (`copy`: structured
- * clone reads what the loop wrote, about d again): without it the model gave
+ * threads (w ms each, and `gap` ms idle after each), or the `cores` they
+ * share. A libuv thread idles after each task until the loop has settled it
+ * and queued the next (the lane has one task per thread, no pipelining: it
+ * shares libuv's pool with fs and dns), about the lane's unloaded round trip
+ * beyond the run: fingerprint over 1 s at 8 in flight (0.2 ms runs, 0.1 ms
+ * round trip) ran 1.1-1.4x fewer calls a second on libuv than in workers,
+ * whose next message waits in their port, at equal CPU costs. On the cores
+ * a worker task also costs the worker's own copy of the input (`copy`:
+ * structured clone reads what the loop wrote, about d again): without it the model gave
  * workers toplist over 100k events at 8 in flight (a 400 KB input, 76 us of
  * loop time), 9.5k calls/s there against 10.8k inline. libuv reads the loop's
  * copy in place. The lane's queue now says nothing of that while auto runs
@@ -32,8 +38,8 @@ export const LIBUV_EDGE = 0.8;
  * there against 37k inline (2 cores; a 32 us kernel plus 24 us of loop time
  * per task).
  */
-export function steadyMs(parallel: number, others: number, w: number, d: number, copy: number, cores: number): number {
-  return (others + 1) * Math.max(d, w / parallel, (w + d + copy) / cores);
+export function steadyMs(parallel: number, others: number, w: number, d: number, copy: number, gap: number, cores: number): number {
+  return (others + 1) * Math.max(d, (w + gap) / parallel, (w + d + copy) / cores);
 }
 
 /**

@@ -6,6 +6,7 @@ import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { AutoPlanner } from './auto.js';
 import { clock, ORIGIN } from './clock.js';
+import { cpuClock } from './cpu-clock.js';
 import type { KernelSpec } from './registry.js';
 import type { Task } from './task.js';
 import { PLACEMENTS, type Placement } from './types.js';
@@ -44,9 +45,23 @@ export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): 
   return { placement, impl, lane, fallback };
 }
 
+const cpu = cpuClock();
+/**
+ * An inline run's CPU time is read (two clock reads, about 1.2 us) while
+ * auto is in use and the last inline run took at least CPU_TIMED_MS of wall
+ * time (at most 2.4% of the run, as in workers: worker-run.ts), and
+ * otherwise at most once a ms (0.1% of the loop: a toplist over 1k events
+ * runs 4 us). Runs not read are scaled by the share of wall time the loop
+ * had a core in those read (InlineRuns, cpu-clock.ts).
+ */
+const CPU_TIMED_MS = 0.05;
+let lastRunMs = Infinity;
+let cpuSampleAt = 0;
+
 /** Runs a task on the caller's thread and settles it. */
 export function runInline(task: Task, planner: AutoPlanner): void {
   const t0 = performance.now();
+  const c0 = cpu !== undefined && planner.active && (lastRunMs >= CPU_TIMED_MS || t0 >= cpuSampleAt) ? cpu() : NaN;
   task.dispatchedAt = task.startedAt = ORIGIN + t0;
   let raw: unknown;
   try {
@@ -59,7 +74,18 @@ export function runInline(task: Task, planner: AutoPlanner): void {
   }
   const runMs = performance.now() - t0;
   task.endedAt = task.startedAt + runMs;
-  planner.observeRun(task.kernel, task.placement, task.size, runMs);
+  lastRunMs = runMs;
+  planner.inline.wallMs += runMs;
+  let cpuMs: number;
+  if (c0 === c0) {
+    cpuMs = Math.min(runMs, cpu!() - c0);
+    planner.inline.observe(runMs, cpuMs);
+    cpuSampleAt = t0 + 1;
+  } else {
+    cpuMs = planner.inline.cpuMs(runMs);
+  }
+  planner.observeRun(task.kernel, task.placement, task.size, cpuMs);
+  planner.account?.inline(cpuMs);
   task.counters.timing(0, runMs);
   const result = task.spec.result(raw, task.spec.meta?.(task.args)) as Record<string, unknown>;
   result.placement = task.placement;

@@ -23,6 +23,7 @@ import { clock } from './clock.js';
 import { Dispatcher } from './dispatch.js';
 import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
+import { cpuClock } from './cpu-clock.js';
 import { kernelSpec } from './registry.js';
 import { Slots } from './slots.js';
 import { StatsBook } from './stats.js';
@@ -121,7 +122,7 @@ export class Pool extends EventEmitter {
       this.emit('workerReady');
       this.dispatcher.pump(this.lanes.worker);
     });
-    this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots, availableParallelism());
+    this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots, availableParallelism(), cpuClock());
     this.chain = new ChainCount(this.slots, this.planner);
     this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle());
   }

@@ -46,8 +46,14 @@ export class Task implements Queued {
   freeAtEnqueue = false;
   /** The pool's call count when run() took it (slots.ts): later calls arrived while it was out. */
   callsAt = 0;
-  /** Main-thread ms of its share of the message that carried it (auto learns dispatch cost from it). */
-  sendMs = 0;
+  /**
+   * Main-thread CPU ms of its share of the message that carried it (auto
+   * learns dispatch cost from it); NaN when that message was not timed
+   * (cpu-clock.ts LoopCpu).
+   */
+  sendMs = NaN;
+  /** libuv tasks: the inline runs' wall total (InlineRuns.wallMs) when it was sent (learn.ts takes the inline runs out of its gap). */
+  inlineAt = 0;
 
   constructor(
     readonly kernel: KernelName,

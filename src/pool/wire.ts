@@ -50,11 +50,13 @@ export const inputAt = (message: WireMessage, i: number): unknown => message[i +
  *   [j + 1] startedAt: performance.timeOrigin + now() at kernel start, ms (comparable across threads)
  *   [j + 2] runMs
  *   [j + 3] the raw result (OK) or a WireError
+ *   [j + 4] cpuMs: the run's CPU time where the worker read it (cpu-clock.ts), else runMs
  */
 export type WireAnswer = unknown[];
-export const ANSWER_STRIDE = 4;
+export const ANSWER_STRIDE = 5;
 export const OK = 0;
 export const ERROR = 1;
 export const SKIPPED = 2;
 
 export type { WireError };
+

@@ -2,7 +2,9 @@
 // that keep it from taking two near-equal candidates in turn, and what it
 // takes for load.
 import { describe, expect, it } from 'vitest';
+import { loadedDispatchMs } from '../../src/pool/auto-state.js';
 import { AutoPlanner, type LoopSignals } from '../../src/pool/auto.js';
+import { bucketOf } from '../../src/pool/cost-model.js';
 import { Lane } from '../../src/pool/lane.js';
 
 // What the workers would report through shared memory: nothing ended, no arrivals.
@@ -115,5 +117,36 @@ describe('auto placement model', () => {
     // Clearly cheaper (0.2 ms): they take over.
     for (let i = 0; i < 30; i++) p.observeRun('k', 'native-worker', SIZE, 0.2);
     expect(settled(p)).toBe('native-worker');
+  });
+
+  it('counts the time libuv\'s threads idle for the loop under load', () => {
+    // 8 callers of a 0.2 ms kernel, the same in workers and on libuv, 0.05
+    // ms of loop time a task either way. Workers pay a copy of the input on
+    // their side (steady 8 x 0.3 / 2 = 1.2 ms); libuv does not (1.0 ms), so
+    // it is taken while its threads are thought to idle only its unloaded
+    // round trip (0.05 ms) after each task.
+    const { p } = bare(0.05);
+    p.observeArrivals(7, 64);
+    runs(p, 0.2);
+    for (let i = 0; i < 5; i++) {
+      p.observeDispatch('k', 'worker', SIZE, 0.05, true);
+      p.observeDispatch('k', 'async', SIZE, 0.05, true);
+    }
+    expect(p.choose('k', SIZE, true).placement).toBe('native-async');
+    // Under load each libuv thread idles 0.2 ms after each task until the
+    // loop sends the next: 8 x (0.2 + 0.2) / 2 = 1.6 ms, workers win.
+    for (let i = 0; i < 5; i++) p.observeGap('k', SIZE, 0.2);
+    expect(p.choose('k', SIZE, true).placement).toBe('native-worker');
+  });
+
+  it('never takes a task sent under load for dearer than one sent alone', () => {
+    const { p } = bare(0.05);
+    // A cold first measure under load, then warm ones, all sent alone (as
+    // auto's explorations of a lane it does not use go).
+    p.observeDispatch('k', 'worker', SIZE, 0.3, true);
+    for (let i = 0; i < 20; i++) p.observeDispatch('k', 'worker', SIZE, 0.06, false);
+    const st = (p as unknown as { kernels: Map<string, Parameters<typeof loadedDispatchMs>[0]> }).kernels.get('k')!;
+    // 0.06 alone, less its per-message part (0.03): not the 0.3 of the cold one.
+    expect(loadedDispatchMs(st, 'worker', bucketOf(SIZE), SIZE)).toBeCloseTo(0.03, 6);
   });
 });
