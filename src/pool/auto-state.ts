@@ -1,7 +1,19 @@
 // What auto (auto.ts) keeps per kernel: the cost models it learns, and its
 // per-size bookkeeping (exploration budget, reused and last choices).
 import { CONCRETE, type AutoChoice } from './auto-choice.js';
+import type { Placement } from './types.js';
 import { CostModel } from './cost-model.js';
+
+/** What workers report through shared memory, read at each choice (slots.ts). */
+export interface LoopSignals {
+  /** Worker tasks finished whose answers the event loop has not read. */
+  readonly endedUnread: number;
+  /** Mean arrivals of the worker tasks that finished since the last call (how many: arrivalsTaken), or -1. */
+  takeArrivals(): number;
+  readonly arrivalsTaken: number;
+  /** Whether a worker task finished since the last takeArrivals() (its arrivals wait to be taken). */
+  readonly arrivalsWaiting: boolean;
+}
 
 /** An inline choice reused for the next calls of its size bucket. */
 export interface Reuse {
@@ -91,4 +103,15 @@ export function loadedDispatchMs(st: KernelState, lane: 'worker' | 'async', buck
   const loaded = st.dispatch[lane];
   if (loaded.known) return Math.min(loaded.predict(bucket, size), fromLone);
   return fromLone < Infinity ? fromLone : 0;
+}
+
+/** How often each placement was chosen, per kernel (stats().auto). */
+export function chosenCounts(kernels: ReadonlyMap<string, KernelState>): Record<string, Partial<Record<Placement, number>>> {
+  const out: Record<string, Partial<Record<Placement, number>>> = {};
+  for (const [k, s] of kernels) {
+    const c: Partial<Record<Placement, number>> = {};
+    for (let i = 0; i < CONCRETE.length; i++) if (s.chosen[i] > 0) c[CONCRETE[i]] = s.chosen[i];
+    out[k] = c;
+  }
+  return out;
 }

@@ -15,14 +15,14 @@
 // costs read 1.4-5x high while busy threads shared the cores, and auto
 // compared lanes measured under different loads. Now and then it runs a
 // call elsewhere, so that the model follows the machine when its load
-// changes; exploring is
-// paced so that each alternative costs at most EXPLORE_SHARE of the time auto
-// spends (a fixed "every Nth call" cost 30% on tiny tasks, where the
-// alternative is a 10x slower round trip). The cost terms are in
-// offload-cost.ts, what auto keeps per kernel in auto-state.ts, what a call
-// reports in auto-choice.ts.
+// changes; exploring is paced so that each alternative costs at most
+// EXPLORE_SHARE of the time auto spends (a fixed "every Nth call" cost 30%
+// on tiny tasks, where the alternative is a 10x slower round trip). The cost
+// terms are in offload-cost.ts, the loop's unseen costs in loop-account.ts,
+// what auto keeps per kernel in auto-state.ts, what a call reports in
+// auto-choice.ts.
 import { AutoChoice, CONCRETE, NATIVE } from './auto-choice.js';
-import { loadedDispatchMs, newKernelState, type KernelState } from './auto-state.js';
+import { chosenCounts, loadedDispatchMs, newKernelState, type KernelState, type LoopSignals } from './auto-state.js';
 import { bucketOf } from './cost-model.js';
 import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
 import { InlineRuns } from './cpu-clock.js';
@@ -30,6 +30,8 @@ import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-accoun
 import type { Lane } from './lane.js';
 import { RunEstimate } from './queue.js';
 import type { Placement } from './types.js';
+
+export type { LoopSignals };
 
 // Per alternative placement of the same implementation. At 0.01 exploring
 // cost 4-19% of throughput at 8 in flight on 2 cores (fingerprint over 1 s:
@@ -82,17 +84,6 @@ const SWITCH = 0.9;
  */
 const REUSE = 16;
 
-/** What workers report through shared memory, read at each choice (slots.ts). */
-export interface LoopSignals {
-  /** Worker tasks finished whose answers the event loop has not read. */
-  readonly endedUnread: number;
-  /** Mean arrivals of the worker tasks that finished since the last call (how many: arrivalsTaken), or -1. */
-  takeArrivals(): number;
-  readonly arrivalsTaken: number;
-  /** Whether a worker task finished since the last takeArrivals() (its arrivals wait to be taken). */
-  readonly arrivalsWaiting: boolean;
-}
-
 export class AutoPlanner {
   private readonly kernels = new Map<string, KernelState>();
   // An unloaded round trip here is 25-150 us (bench pool, placements); start
@@ -130,13 +121,7 @@ export class AutoPlanner {
 
   /** How often each placement was chosen, per kernel. */
   chosen(): Record<string, Partial<Record<Placement, number>>> {
-    const out: Record<string, Partial<Record<Placement, number>>> = {};
-    for (const [k, s] of this.kernels) {
-      const c: Partial<Record<Placement, number>> = {};
-      for (let i = 0; i < CONCRETE.length; i++) if (s.chosen[i] > 0) c[CONCRETE[i]] = s.chosen[i];
-      out[k] = c;
-    }
-    return out;
+    return chosenCounts(this.kernels);
   }
 
   /**
