@@ -147,10 +147,10 @@ inline int64_t ThreadCpuUs() {
 // Times an async kernel on its libuv thread (Execute) and stores, when it
 // goes out of scope, the whole microseconds of wall time in times.run_us and
 // of the thread's CPU time in times.cpu_us. The wall time is what the caller
-// sees (timing.runMs); auto learns from the CPU time: with 2 libuv threads
-// and 2 busy workers on 2 cores, a run's wall time was 1.4x its CPU time
-// (fingerprint over 5 s at 8 in flight: 1.22-1.39 ms against 0.89 alone),
-// and auto compared it with work measured under another load. The array is
+// sees (timing.runMs); auto learns from the CPU time: the wall time counts
+// the waits for a core too (with 2 libuv threads and 2 busy workers on 2
+// cores, fingerprint over 5 s read 1.22-1.39 ms against 0.89 alone), and
+// auto compared it with work measured under another load. The array is
 // over a SharedArrayBuffer that the worker keeps referenced, so the stores
 // are safe from that thread; the main thread reads them after the promise
 // settles.

@@ -1,6 +1,8 @@
 // What a completed offloaded task teaches auto (auto.ts): its run's CPU time
 // where it ran (cpu-clock.ts), and, when it met no queue and no other call,
-// what its lane's round trip added (wall time: that is waiting, not work). Workers publish their tasks' arrivals themselves (slots.ts).
+// what its lane's round trip added (wall time: that is waiting, not work);
+// for libuv under load, its thread's idle gap. Workers publish their tasks'
+// arrivals themselves (slots.ts).
 import type { AutoPlanner } from './auto.js';
 import { clock as now } from './clock.js';
 import type { Slots } from './slots.js';

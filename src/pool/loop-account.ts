@@ -61,7 +61,6 @@ export class LoopAccount {
     return this.unseen[lane].ms;
   }
 
-
   /** An inline run of `cpuMs` ended. */
   inline(cpuMs: number): void {
     this.calls[INLINE_LANE]++;
@@ -114,4 +113,3 @@ export class LoopAccount {
     for (let l = 0; l < 3; l++) this.calls[l] = this.timedSum[l] = this.timedCount[l] = 0;
   }
 }
-

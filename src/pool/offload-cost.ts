@@ -24,14 +24,15 @@ export const LIBUV_EDGE = 0.8;
  * threads (w ms each, and `gap` ms idle after each), or the `cores` they
  * share. A libuv thread idles after each task until the loop has settled it
  * and queued the next (the lane has one task per thread, no pipelining: it
- * shares libuv's pool with fs and dns), about the lane's unloaded round trip
- * beyond the run: fingerprint over 1 s at 8 in flight (0.2 ms runs, 0.1 ms
- * round trip) ran 1.1-1.4x fewer calls a second on libuv than in workers,
- * whose next message waits in their port, at equal CPU costs. On the cores
- * a worker task also costs the worker's own copy of the input (`copy`:
- * structured clone reads what the loop wrote, about d again): without it the model gave
- * workers toplist over 100k events at 8 in flight (a 400 KB input, 76 us of
- * loop time), 9.5k calls/s there against 10.8k inline. libuv reads the loop's
+ * shares libuv's pool with fs and dns): learned under load (auto-state.ts
+ * gap), else the lane's unloaded round trip beyond the run. Without it,
+ * fingerprint over 1 s at 8 in flight (0.2 ms runs) went partly to libuv,
+ * which ran 1.1-1.4x fewer calls a second than workers, whose next message
+ * waits in their port, at equal CPU costs. On the cores a worker task also
+ * costs the worker's own copy of the input (`copy`: structured clone reads
+ * what the loop wrote, about d again): without it the model gave workers
+ * toplist over 100k events at 8 in flight (a 400 KB input, 76 us of loop
+ * time), 9.5k calls/s there against 10.8k inline. libuv reads the loop's
  * copy in place. The lane's queue now says nothing of that while auto runs
  * calls inline: the lane is empty, an offloaded call looks cheap, and auto
  * sent a third of topk over 2k rows at 8 in flight to workers: 29k calls/s

@@ -41,6 +41,21 @@ function runs(p: AutoPlanner, ms: number, n = 30): void {
   for (let i = 0; i < n; i++) for (const pl of ['native-inline', 'native-worker', 'native-async'] as const) p.observeRun('k', pl, SIZE, ms);
 }
 
+/**
+ * 8 callers (7 others share the loop) of a 0.2 ms kernel, unloaded round
+ * trips of 0.05 ms, and each lane's loop time a task as given.
+ */
+function eightCallers(workerMs: number, asyncMs: number, loaded: boolean): AutoPlanner {
+  const { p } = bare(0.05);
+  p.observeArrivals(7, 64);
+  runs(p, 0.2);
+  for (let i = 0; i < 5; i++) {
+    p.observeDispatch('k', 'worker', SIZE, workerMs, loaded);
+    p.observeDispatch('k', 'async', SIZE, asyncMs, loaded);
+  }
+  return p;
+}
+
 /** The placement after 20 choices: past any reused inline choice (16 calls). */
 function settled(p: AutoPlanner): string {
   let placement = '';
@@ -87,16 +102,7 @@ describe('auto placement model', () => {
     // 8 callers of a 0.2 ms kernel: inline costs the loop 0.2 x 8 = 1.6 ms a
     // round; workers 8 x (0.2 + 2d) / 2 on 2 cores (d each way: the send here,
     // the worker's copy there). libuv is made dear, out of the way.
-    const loop = (loaded: boolean) => {
-      const { p } = bare(0.05);
-      p.observeArrivals(7, 64);
-      runs(p, 0.2);
-      for (let i = 0; i < 5; i++) {
-        p.observeDispatch('k', 'worker', SIZE, 0.12, loaded);
-        p.observeDispatch('k', 'async', SIZE, 0.3, loaded);
-      }
-      return p.choose('k', SIZE, true).placement;
-    };
+    const loop = (loaded: boolean) => eightCallers(0.12, 0.3, loaded).choose('k', SIZE, true).placement;
     // Measured under load, 0.12 ms: workers cost 1.76, inline wins.
     expect(loop(true)).toBe('native-inline');
     // Measured alone: 0.03 of it is a lone message's own, which load shares
@@ -125,13 +131,7 @@ describe('auto placement model', () => {
     // their side (steady 8 x 0.3 / 2 = 1.2 ms); libuv does not (1.0 ms), so
     // it is taken while its threads are thought to idle only its unloaded
     // round trip (0.05 ms) after each task.
-    const { p } = bare(0.05);
-    p.observeArrivals(7, 64);
-    runs(p, 0.2);
-    for (let i = 0; i < 5; i++) {
-      p.observeDispatch('k', 'worker', SIZE, 0.05, true);
-      p.observeDispatch('k', 'async', SIZE, 0.05, true);
-    }
+    const p = eightCallers(0.05, 0.05, true);
     expect(p.choose('k', SIZE, true).placement).toBe('native-async');
     // Under load each libuv thread idles 0.2 ms after each task until the
     // loop sends the next: 8 x (0.2 + 0.2) / 2 = 1.6 ms, workers win.
