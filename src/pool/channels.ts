@@ -31,11 +31,17 @@ export interface Hello {
  * estimated to run under this long (tasksPerWorker 2). Without that second
  * message a worker idles for a round trip after each batch: 100 us tasks,
  * 2 per worker, ran at 0.84x a raw worker_threads pool on 2 cores; with it
- * 0.97x (bench:pool at 4 in flight). 1 ms is the batch budget (lane.ts): the
- * wait it adds is one a batch already has. (Only while the event loop has
- * time to spare: loop-load.ts.)
+ * 0.97x (bench:pool at 4 in flight). At 1 ms (the batch budget, lane.ts),
+ * tasks of about 1 ms were held back half the time: fingerprint over 5 s
+ * and toplist over 1M events at 8 in flight, 2 cores, left their worker
+ * nothing to run at 1505 and 733 of 2090 and 1349 answers while 5 tasks
+ * waited, and ran 1.39k and 0.90k calls/s; at 4 ms none, 1.57k and 1.02k
+ * (bench placements: workers 10-50% faster for tasks of 1-6 ms). A task
+ * sent behind 4 ms of work waits at most that, as it would in the queue
+ * for the first free worker when tasks are alike. (While the event loop has
+ * time to spare, or for tasks of 0.2 ms and more: dispatch.ts pipelines.)
  */
-const PIPELINE_MS = 1;
+const PIPELINE_MS = 4;
 
 export interface Channel {
   readonly threadId: number;
