@@ -20,13 +20,6 @@ import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
 import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
 
-/**
- * From this mean run time (ms) up, a busy worker gets its next message
- * whatever the loop's load (loop-load.ts holds it back for tiny tasks, where
- * the loop's cost per message is the bottleneck).
- */
-const LONG_TASK_MS = 0.2;
-
 export class Dispatcher {
   /** Messages sent to worker threads, and the tasks they carried. */
   messages = 0;
@@ -66,16 +59,7 @@ export class Dispatcher {
 
   /** Whether a message could go out on the lane now (a task need not wait in its queue). */
   canSend(lane: Lane): boolean {
-    return lane.messages < lane.concurrency && (lane.name === 'async' || this.channels.free(this.pipelines(lane)) !== undefined);
-  }
-
-  /**
-   * Whether a busy worker may be handed its next message now: while the
-   * loop has time to spare, or whatever the loop's load when the lane's
-   * tasks are long enough that a message's cost to the loop does not count.
-   */
-  private pipelines(lane: Lane): boolean {
-    return lane.runTime.ms >= LONG_TASK_MS || !this.loop.busy;
+    return lane.messages < lane.concurrency && (lane.name === 'async' || this.channels.free(this.loop.pipelines(lane.runTime.ms)) !== undefined);
   }
 
   /**
@@ -88,7 +72,7 @@ export class Dispatcher {
     } else {
       // A worker that died and is being replaced has no channel: its share
       // of the lane waits here, not in a port, until the new one opens.
-      const pipeline = this.pipelines(lane);
+      const pipeline = this.loop.pipelines(lane.runTime.ms);
       for (let ch = this.channels.free(pipeline); ch !== undefined; ch = this.channels.free(pipeline)) {
         // A busy worker's next message waits for the end of the current
         // macrotask, so what else its caller submits meanwhile rides along:
