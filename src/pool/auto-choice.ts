@@ -6,6 +6,8 @@ import type { Placement } from './types.js';
 export const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 /** Which of them run the native implementation. */
 export const NATIVE = [true, false, true, false, true];
+/** Which of them run on the caller's thread. */
+export const INLINE = [true, true, false, false, false];
 
 /** What `auto` chose for a call, and why. */
 export class AutoChoice {

@@ -3,6 +3,73 @@
 import { CONCRETE, type AutoChoice } from './auto-choice.js';
 import type { Placement } from './types.js';
 import { CostModel } from './cost-model.js';
+import { LIBUV_EDGE } from './offload-cost.js';
+
+/** native-async's index in CONCRETE. */
+const ASYNC = 4;
+
+/**
+ * A window's slack moves the estimate by these shares: up slowly, down
+ * faster. The machine has phases where everything runs at a third of its
+ * pace (topk over 20k rows at 8 in flight, 2 cores: 2.5-2.8k calls/s for
+ * every placement, against 4.7k inline and 8.3k in workers after). Only the
+ * lane auto uses is measured then; with a plain average its slack doubled in
+ * one 150 ms window, auto left it for inline, and, no longer measured there,
+ * it stayed at 1.6x below workers for the rest of the run.
+ */
+const UP = 0.1;
+const DOWN = 0.25;
+/** A window's slack is taken within these bounds... */
+const SAMPLE_MIN = 0.5;
+const SAMPLE_MAX = 2.5;
+/**
+ * ...and the estimate within these: what the models missed by, measured, was
+ * 1.13-1.8 (realized.ts); at 1.6 a lane loses only where it is 1.6x dearer.
+ */
+const MIN = 0.67;
+const MAX = 1.6;
+
+/** Per offloaded lane, at one size: its realized time a call under load against the model's (realized.ts). */
+export class Slack {
+  // [workers, libuv]: native-worker and ts-worker share the first.
+  private readonly value = [1, 1];
+  private readonly seen = [0, 0];
+
+  add(cand: number, slack: number): void {
+    const l = cand === ASYNC ? 1 : 0;
+    // Unmeasured, a lane starts from what of() gave it.
+    const v = this.seen[l] > 0 ? this.value[l] : this.of(cand);
+    this.seen[l]++;
+    const s = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, slack));
+    this.value[l] = Math.min(MAX, Math.max(MIN, v + (s > v ? UP : DOWN) * (s - v)));
+  }
+
+  /**
+   * Candidate `cand`'s slack (offloaded only). Before either lane is
+   * measured: workers 1, libuv 1 / LIBUV_EDGE (offload-cost.ts). A lane not
+   * measured yet takes the other's: optimistic, so that auto tries it and
+   * measures it, where a prior that kept it out would never be corrected
+   * (toplist over 1M events at 8 in flight, 2 cores: with libuv at the
+   * workers' slack / LIBUV_EDGE auto stayed inline, 1.12x below libuv).
+   */
+  of(cand: number): number {
+    const [w, a] = this.value;
+    const [sw, sa] = this.seen;
+    if (cand === ASYNC) return sa > 0 ? a : sw > 0 ? w : 1 / LIBUV_EDGE;
+    return sw > 0 ? w : sa > 0 ? a : 1;
+  }
+}
+
+/** The Slack of size `bucket`, made on first use. */
+export function slackAt(st: KernelState, bucket: number): Slack {
+  return (st.slacks[bucket] ??= new Slack());
+}
+
+/** Candidate `cand`'s slack at size `bucket` (see Slack). */
+export function slackOf(st: KernelState, bucket: number, cand: number): number {
+  const s = st.slacks[bucket];
+  return s === undefined ? (cand === ASYNC ? 1 / LIBUV_EDGE : 1) : s.of(cand);
+}
 
 /** What workers report through shared memory, read at each choice (slots.ts). */
 export interface LoopSignals {
@@ -57,6 +124,8 @@ export interface KernelState {
   reuse: (Reuse | undefined)[];
   /** Per size bucket: the last best candidate (see SWITCH in auto.ts). */
   last: (number | undefined)[];
+  /** Per size bucket: the offloaded lanes' slack (realized.ts; slackOf). */
+  slacks: (Slack | undefined)[];
 }
 
 /** A kernel's state before any run. */
@@ -71,6 +140,7 @@ export function newKernelState(): KernelState {
     chosen: new Float64Array(CONCRETE.length),
     reuse: [],
     last: [],
+    slacks: [],
   };
 }
 

@@ -15,16 +15,17 @@
 // costs read 1.4-5x high while busy threads shared the cores, and auto
 // compared lanes measured under different loads. Now and then it runs a
 // call elsewhere, so that the model follows the machine when its load
-// changes; exploring is paced so that each alternative costs at most
-// EXPLORE_SHARE of the time auto spends (a fixed "every Nth call" cost 30%
-// on tiny tasks, where the alternative is a 10x slower round trip). The cost
+// changes; exploring is paced by what auto spends (explore.ts). The cost
 // terms are in offload-cost.ts, the loop's unseen costs in loop-account.ts,
-// what auto keeps per kernel in auto-state.ts, what a call reports in
-// auto-choice.ts.
-import { AutoChoice, CONCRETE, NATIVE } from './auto-choice.js';
-import { chosenCounts, loadedDispatchMs, newKernelState, type KernelState, type LoopSignals } from './auto-state.js';
+// the lanes' realized pace in realized.ts, what auto keeps per kernel in
+// auto-state.ts, what a call reports in auto-choice.ts.
+import { performance } from 'node:perf_hooks';
+import { AutoChoice, CONCRETE, INLINE, NATIVE } from './auto-choice.js';
+import { chosenCounts, loadedDispatchMs, newKernelState, slackOf, type KernelState, type LoopSignals } from './auto-state.js';
 import { bucketOf } from './cost-model.js';
-import { coresBusy, pickOffloaded, steadyMs } from './offload-cost.js';
+import { explore } from './explore.js';
+import { coresBusy, perCallMs, pickOffloaded } from './offload-cost.js';
+import { RealizedRate } from './realized.js';
 import { InlineRuns } from './cpu-clock.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
 import type { Lane } from './lane.js';
@@ -33,21 +34,6 @@ import type { Placement } from './types.js';
 
 export type { LoopSignals };
 
-// Per alternative placement of the same implementation. At 0.01 exploring
-// cost 4-19% of throughput at 8 in flight on 2 cores (fingerprint over 1 s:
-// 0.95x the best fixed placement without exploring, 1.19x with it): an
-// inline try blocks the loop while workers wait for their next message, a
-// worker try takes a thread from the others. Load changes no longer wait
-// for explorations (the chain count in chain.ts, the workers' arrivals), so
-// they only refresh the alternatives' run times.
-const EXPLORE_SHARE = 0.004;
-// The other implementation (TS while native runs) is tried 10x less: its
-// speed against native is a property of the code and input size, not of
-// the load, and a TS try costs 10-20x a native run.
-const TWIN_SHARE = EXPLORE_SHARE / 10;
-// An implementation never measured (TS while native runs) is assumed this
-// many times slower than the best for pacing: exploring it is then rare.
-const UNKNOWN_FACTOR = 20;
 // One task's count of calls that arrived while it was out is capped here: a
 // slow alternative tried while calls chain inline through the microtask queue
 // (ts-worker, 4 ms where native inline takes 0.2) sees dozens, which says
@@ -58,7 +44,6 @@ const INDEX = Object.fromEntries(CONCRETE.map((p, i) => [p, i])) as Record<Place
 // Candidates in a fixed order, with what each needs, so that a choice is a
 // loop over small arrays (about 0.15 us; a first version with records keyed
 // by placement took 0.6 us, on a 3 us inline task).
-const INLINE = [true, true, false, false, false];
 const LANE: ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
 const ASYNC = 4;
 
@@ -104,14 +89,19 @@ export class AutoPlanner {
     private readonly cores: number,
     /** The event loop's CPU clock, ms (cpu-clock.ts): without one, no LoopAccount. */
     cpu?: () => number,
+    /** The wall clock, ms (tests give their own). */
+    wall: () => number = () => performance.now(),
   ) {
-    this.account = cpu === undefined ? undefined : new LoopAccount(cpu);
+    this.account = cpu === undefined ? undefined : new LoopAccount(cpu, wall);
+    this.realized = new RealizedRate(wall);
   }
 
   /** The loop's unseen cost a call, per lane (loop-account.ts); undefined without a CPU clock. */
   readonly account: LoopAccount | undefined;
   /** Whether any call asked for auto: until then nothing is timed for it. */
   active = false;
+  /** The offloaded lanes' realized time a call against the model's (realized.ts). */
+  readonly realized: RealizedRate;
 
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
@@ -212,8 +202,11 @@ export class AutoPlanner {
     const acc = this.account;
     // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
     const expected = [0, 0, 0, 0, 0];
-    // Offloaded candidates' cost without the lanes' current queues.
+    // Offloaded candidates' cost without the lanes' current queues, and
+    // their model time a call under load (without slack).
     const base = [0, 0, Infinity, Infinity, Infinity];
+    const perCall = [NaN, NaN, NaN, NaN, NaN];
+    const tryInline = [Infinity, Infinity];
     const last = st.last[bucket];
     const limit = last !== undefined && !INLINE[last] ? SWITCH * this.budgetMs : this.budgetMs;
     // Never measured: start in a worker (never block the loop on a guess).
@@ -229,7 +222,13 @@ export class AutoPlanner {
       if (lane === undefined) {
         // Inline: done in `run`, and the others wait for it all along.
         const run = this.runMs(st, i, bucket, size);
-        e = run <= limit ? run + others * (run + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE))) : Infinity;
+        const cost = run + others * (run + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE)));
+        e = run <= limit ? cost : Infinity;
+        // Over the switching limit but within the budget, it is still
+        // tried now and then: otherwise a run time read high (0.95 ms for
+        // toplist over 1M events, against 0.83 alone, while workers shared
+        // the cores) keeps it out, unmeasured, for good.
+        if (run <= this.budgetMs) tryInline[i] = cost;
       } else {
         const overhead = st.overhead[lane].predict(bucket, size, this.overhead[lane].ms);
         // w: a task's time on the lane's thread (the addon times libuv's).
@@ -246,7 +245,8 @@ export class AutoPlanner {
         const l = this.lanes[lane];
         const now = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
         const gap = lane === 'worker' ? 0 : st.gap.predict(bucket, size, overhead);
-        const steady = steadyMs(l.parallel, others, w, d, lane === 'worker' ? timed : 0, gap, this.cores);
+        perCall[i] = perCallMs(l.parallel, w, d, lane === 'worker' ? timed : 0, gap, this.cores);
+        const steady = (others + 1) * perCall[i] * slackOf(st, bucket, i);
         base[i] = Math.max(run + others * d, steady);
         e = Math.max(now + run + others * d, steady);
       }
@@ -260,29 +260,12 @@ export class AutoPlanner {
     if (last !== undefined && last !== best && expected[last] < Infinity && expected[best] > SWITCH * expected[last]) best = last;
     st.last[bucket] = best;
     bestMs = expected[best];
-    let pick = best;
     // The calls that reused the last choice here spent about its cost each.
     const skipped = reused === undefined ? 0 : REUSE * reused.bestMs;
-    if (bestMs < Infinity) {
-      const spent = (st.spent[bucket] ??= new Float64Array(CONCRETE.length));
-      // Each other candidate earns exploration budget as auto spends time,
-      // and is tried once its expected cost fits EXPLORE_SHARE of what it
-      // earned: cheap alternatives are re-checked often, dear ones rarely.
-      for (let i = 0; i < CONCRETE.length; i++) {
-        if (i === best || (NATIVE[i] && !nativeOk)) continue;
-        const e = expected[i];
-        if (INLINE[i] && e === Infinity) continue; // never block the loop on a guess
-        const earned = spent[i] + bestMs + skipped;
-        const cost = e < Infinity ? e : UNKNOWN_FACTOR * bestMs + 0.1;
-        if (pick === best && cost <= (nativeOk && !NATIVE[i] ? TWIN_SHARE : EXPLORE_SHARE) * earned) {
-          pick = i;
-          spent[i] = 0;
-        } else {
-          spent[i] = earned;
-        }
-      }
-    }
+    const pick = bestMs < Infinity ? explore(st, bucket, expected, tryInline, best, bestMs + skipped, nativeOk) : best;
     st.chosen[pick]++;
+    const bestLane = LANE[best];
+    this.realized.note(st, bucket, pick, pick === best ? perCall[best] : NaN, bestLane === undefined ? undefined : this.lanes[bestLane]);
     const choice = new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk, others);
     if (pick === best && INLINE[best] && this.farAhead(expected, best)) st.reuse[bucket] = { choice, index: best, bestMs, left: REUSE };
     return choice;

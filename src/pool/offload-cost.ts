@@ -12,15 +12,17 @@ const ASYNC = 4;
 // 100k rows (21k/27k, 5.7k/6.8k, 553/691 calls/s), fingerprint over 1 s of
 // audio (5.7k/7.3k). Each libuv task pays its own wake-ups and result
 // conversion on the event loop, unbatched, and those are not in the measured
-// dispatch time. So libuv is taken under load only when its own cost is this
-// fraction of the best worker's or less (toplist over 1M events: the worker's
-// 4 MB input copy makes libuv 1.2-1.5x faster).
+// dispatch time. So until libuv's lane is measured under load (realized.ts),
+// its cost there is taken as 1 / LIBUV_EDGE of the model's (auto-state.ts
+// slackOf): libuv is taken only when its model cost is this fraction of the
+// best worker's or less (toplist over 1M events: the worker's 4 MB input
+// copy makes libuv 1.2-1.5x faster).
 export const LIBUV_EDGE = 0.8;
 
 /**
- * What a call costs when it and the `others` sharing the loop all go to
- * one lane and keep it busy: each waits for all of them to pass the lane's
- * bottleneck, which is the event loop (d ms a task), the lane's `parallel`
+ * What a call costs when it and the calls sharing the loop all go to one
+ * lane and keep it busy, a call: each waits for all of them to pass the
+ * lane's bottleneck, which is the event loop (d ms a task), the lane's `parallel`
  * threads (w ms each, and `gap` ms idle after each), or the `cores` they
  * share. A libuv thread idles after each task until the loop has settled it
  * and queued the next (the lane has one task per thread, no pipelining: it
@@ -39,8 +41,8 @@ export const LIBUV_EDGE = 0.8;
  * there against 37k inline (2 cores; a 32 us kernel plus 24 us of loop time
  * per task).
  */
-export function steadyMs(parallel: number, others: number, w: number, d: number, copy: number, gap: number, cores: number): number {
-  return (others + 1) * Math.max(d, (w + gap) / parallel, (w + d + copy) / cores);
+export function perCallMs(parallel: number, w: number, d: number, copy: number, gap: number, cores: number): number {
+  return Math.max(d, (w + gap) / parallel, (w + d + copy) / cores);
 }
 
 /**
@@ -61,12 +63,12 @@ export function coresBusy(lanes: Record<'worker' | 'async', Lane>, endedUnread: 
  * queues: comparing them by queue length split a kernel's calls between
  * workers and libuv (topk over 100k rows at 8 in flight, 2 in 3 to libuv: 630
  * calls/s against 750 for workers alone; 2 workers and 2 libuv threads on 2
- * cores). libuv must win by LIBUV_EDGE. The others' `expected` costs are
+ * cores). libuv's `base` holds its slack (LIBUV_EDGE until measured). The others' `expected` costs are
  * raised above the chosen one's; returns its index.
  */
 export function pickOffloaded(expected: number[], base: number[]): number {
   let lane = base[WORKER_NATIVE] <= base[WORKER_TS] ? WORKER_NATIVE : WORKER_TS;
-  if (base[ASYNC] < LIBUV_EDGE * base[lane]) lane = ASYNC;
+  if (base[ASYNC] < base[lane]) lane = ASYNC;
   for (let i = WORKER_NATIVE; i <= ASYNC; i++) {
     if (i !== lane && expected[i] < Infinity) expected[i] = Math.max(expected[i], expected[lane]) + (base[i] - base[lane]);
   }

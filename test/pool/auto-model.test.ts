@@ -14,9 +14,9 @@ const SIZE = 1000;
 type Lanes = { worker: Lane; async: Lane };
 
 /** A planner on 2 cores with 2 workers and 2 libuv threads, and unloaded round trips of `overheadMs`. */
-function bare(overheadMs: number): { p: AutoPlanner; lanes: Lanes } {
+function bare(overheadMs: number, wall?: () => number): { p: AutoPlanner; lanes: Lanes } {
   const lanes = { worker: new Lane('worker', 2, 4, 64), async: new Lane('async', 2, 2, 1) };
-  const p = new AutoPlanner(1, lanes, quiet, 2);
+  const p = new AutoPlanner(1, lanes, quiet, 2, undefined, wall);
   for (let i = 0; i < 5; i++) {
     p.observeOverhead('k', 'worker', SIZE, overheadMs);
     p.observeOverhead('k', 'async', SIZE, overheadMs);
@@ -45,8 +45,8 @@ function runs(p: AutoPlanner, ms: number, n = 30): void {
  * 8 callers (7 others share the loop) of a 0.2 ms kernel, unloaded round
  * trips of 0.05 ms, and each lane's loop time a task as given.
  */
-function eightCallers(workerMs: number, asyncMs: number, loaded: boolean): AutoPlanner {
-  const { p } = bare(0.05);
+function eightCallers(workerMs: number, asyncMs: number, loaded: boolean, wall?: () => number): AutoPlanner {
+  const { p } = bare(0.05, wall);
   p.observeArrivals(7, 64);
   runs(p, 0.2);
   for (let i = 0; i < 5; i++) {
@@ -126,17 +126,41 @@ describe('auto placement model', () => {
   });
 
   it('counts the time libuv\'s threads idle for the loop under load', () => {
-    // 8 callers of a 0.2 ms kernel, the same in workers and on libuv, 0.05
-    // ms of loop time a task either way. Workers pay a copy of the input on
-    // their side (steady 8 x 0.3 / 2 = 1.2 ms); libuv does not (1.0 ms), so
-    // it is taken while its threads are thought to idle only its unloaded
-    // round trip (0.05 ms) after each task.
-    const p = eightCallers(0.05, 0.05, true);
+    // 8 callers of a 0.2 ms kernel, the same in workers and on libuv; 0.08
+    // ms of loop time a worker task, 0.05 a libuv one (inline: 8 x 0.2 =
+    // 1.6 ms). Workers pay a copy of the input on their side (steady 8 x
+    // 0.36 / 2 = 1.44 ms); libuv does
+    // not (8 x 0.25 / 2 = 1.0 ms, 1.25 with its slack before it is
+    // measured), so it is taken while its threads are thought to idle only
+    // its unloaded round trip (0.05 ms) after each task.
+    const p = eightCallers(0.08, 0.05, true);
     expect(p.choose('k', SIZE, true).placement).toBe('native-async');
     // Under load each libuv thread idles 0.2 ms after each task until the
-    // loop sends the next: 8 x (0.2 + 0.2) / 2 = 1.6 ms, workers win.
+    // loop sends the next: 8 x (0.2 + 0.2) / 2 x 1.25 = 2.0 ms, workers win.
     for (let i = 0; i < 5; i++) p.observeGap('k', SIZE, 0.2);
     expect(p.choose('k', SIZE, true).placement).toBe('native-worker');
+  });
+
+  it('holds a lane to what it delivers: a lane slower than its model loses its calls', () => {
+    // 8 callers of a 0.2 ms kernel: inline, 8 x 0.2 = 1.6 ms a round;
+    // workers 8 x (0.2 + 0.05 + 0.05) / 2 = 1.2 ms by the model (libuv is
+    // made dear, out of the way).
+    const clock = { now: 0 };
+    const p = eightCallers(0.05, 0.3, true, () => clock.now);
+    const lanes = (p as unknown as { lanes: Lanes }).lanes;
+    lanes.worker.inflight = 7; // the other callers' tasks: calls wait for the workers
+    expect(p.choose('k', SIZE, true).placement).toBe('native-worker');
+    // The workers deliver a call every 0.3 ms where the model said 0.15
+    // (1.2 / 8): twice the model's cost. Their slack rises window by window
+    // (to at most 1.6: 1.92 ms a round), and inline wins.
+    let best = '';
+    for (let i = 0; i < 4000 && best !== 'native-inline'; i++) {
+      clock.now += 0.3;
+      const c = p.choose('k', SIZE, true);
+      if (!c.explored) best = c.placement;
+    }
+    expect(best).toBe('native-inline');
+    expect(settled(p)).toBe('native-inline');
   });
 
   it('never takes a task sent under load for dearer than one sent alone', () => {
