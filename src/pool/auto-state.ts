@@ -50,7 +50,7 @@ export class Slack {
    * measured yet takes the other's: optimistic, so that auto tries it and
    * measures it, where a prior that kept it out would never be corrected
    * (toplist over 1M events at 8 in flight, 2 cores: with libuv at the
-   * workers' slack / LIBUV_EDGE auto stayed inline, 1.12x below libuv).
+   * workers' slack / LIBUV_EDGE auto stayed inline, 1.10-1.11x below libuv).
    */
   of(cand: number): number {
     const [w, a] = this.value;

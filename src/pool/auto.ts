@@ -49,11 +49,14 @@ const ASYNC = 4;
 
 /**
  * A new best candidate must cost at most this share of the last best of its
- * size to replace it, and an inline run coming from an offloaded best must
- * fit this share of the budget. Two candidates within the model's noise were
- * taken in turn, and the mix ran worse than either: toplist over 1M events
- * (0.8-1.2 ms inline, about the budget) at 8 in flight, 53% inline and 45%
- * libuv, 1.16k calls/s against 1.20k inline and 1.37k on libuv alone.
+ * size to replace it, and under load an inline run coming from an
+ * offloaded best must fit this share of the budget. Two candidates within
+ * the model's noise were taken in turn, and the mix ran worse than either:
+ * toplist over 1M events (0.8-1.2 ms inline, about the budget) at 8 in
+ * flight, 53% inline and 45% libuv, 1.16k calls/s against 1.20k inline and
+ * 1.37k on libuv alone. Alone, a mix costs nothing more than its parts, and
+ * the margin kept the same kernel off the loop at 1 in flight while its run
+ * read 0.9-1.0 ms in a slow phase: 1.32 ms on libuv against 0.90 inline.
  */
 const SWITCH = 0.9;
 
@@ -208,7 +211,7 @@ export class AutoPlanner {
     const perCall = [NaN, NaN, NaN, NaN, NaN];
     const tryInline = [Infinity, Infinity];
     const last = st.last[bucket];
-    const limit = last !== undefined && !INLINE[last] ? SWITCH * this.budgetMs : this.budgetMs;
+    const limit = last !== undefined && !INLINE[last] && others >= 1 ? SWITCH * this.budgetMs : this.budgetMs;
     // Never measured: start in a worker (never block the loop on a guess).
     let best = nativeOk ? 2 : 3;
     let bestMs = Infinity;

@@ -70,19 +70,32 @@ describe('auto placement model', () => {
     expect(settled(p)).toBe('native-inline');
   });
 
-  it('coming from a worker, takes the inline placement only once the run fits the budget with a margin', () => {
-    const p = planner();
+  it('coming from a worker under load, takes the inline placement only once the run fits the budget with a margin', () => {
+    // Round trips of 2 ms (offloading is dear here), and one other call sharing the loop.
+    const { p } = bare(2);
+    p.observeArrivals(1, 64);
     runs(p, 1.2); // over the 1 ms budget: offloaded
     expect(settled(p)).not.toMatch(/inline/);
-    runs(p, 0.95); // fits the budget, and costs less, but not 0.9 of the budget: stays offloaded
+    // Fits the budget and costs less (2 x 0.95 against 3.2 ms), but not 0.9
+    // of the budget: stays offloaded.
+    runs(p, 0.95);
     expect(settled(p)).not.toMatch(/inline/);
-    // Clearly under the budget and cheaper than a worker by more than the
-    // switching margin (0.3 against 0.8 ms with the round trip).
-    runs(p, 0.3);
+    // Within the margin (0.85 ms): inline.
+    runs(p, 0.85);
     expect(settled(p)).toBe('native-inline');
     // Once inline, a run at about 0.95 ms keeps it there (the budget, without
     // the margin; slower runs move the estimate slowly, hence 100).
     runs(p, 0.95, 100);
+    expect(settled(p)).toBe('native-inline');
+  });
+
+  it('alone, takes the inline placement as soon as its run fits the budget', () => {
+    const p = planner();
+    runs(p, 1.2);
+    expect(settled(p)).not.toMatch(/inline/);
+    // No other call shares the loop: taking inline and offloaded in turn
+    // costs nothing more than either, so the budget itself is the limit.
+    runs(p, 0.95);
     expect(settled(p)).toBe('native-inline');
   });
 
