@@ -99,6 +99,27 @@ describe('auto placement model', () => {
     expect(settled(p)).toBe('native-inline');
   });
 
+  it('still tries an inline run read over the budget while libuv\'s run of the same code fits it', () => {
+    const p = planner();
+    // Inline read 1.2 ms (a slow phase), libuv's runs of the same code 0.6.
+    for (let i = 0; i < 30; i++) {
+      p.observeRun('k', 'native-inline', SIZE, 1.2);
+      p.observeRun('k', 'native-worker', SIZE, 1.2);
+      p.observeRun('k', 'native-async', SIZE, 0.6);
+    }
+    const tried = () => {
+      for (let i = 0; i < 2000; i++) if (p.choose('k', SIZE, true).placement === 'native-inline') return true;
+      return false;
+    };
+    expect(tried()).toBe(true);
+    // Measured again at 0.6 ms: inline, where it belongs.
+    runs(p, 0.6);
+    expect(settled(p)).toBe('native-inline');
+    // Over the budget with libuv's run over it too: never tried.
+    for (let i = 0; i < 100; i++) runs(p, 1.2, 1);
+    expect(tried()).toBe(false);
+  });
+
   it('counts the calls waiting on the lanes among those that share the loop', () => {
     let lanes: Lanes | undefined;
     const p = planner((l) => { lanes = l; });
