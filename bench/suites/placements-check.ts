@@ -17,7 +17,9 @@
 // one fixed placement on both sides): 0.92-1.06 over 22 groups on 2 cores,
 // 0.93-1.10 at 15 threads on 16 cores (the placements-aa.txt of each run).
 // One A/A run of three here reached 1.14 (toplist over 100k events at 8 in
-// flight): a ratio near 1.1 is within the machine's noise.
+// flight), and one at 9de5ed6 0.94-1.17 with 2 groups over 1.1 (fingerprint
+// over 5 s at 1 in flight, over 0.25 s at 8): a ratio near 1.1 is within the
+// machine's noise.
 import { median } from '../lib/stats.js';
 import { drive } from '../lib/drive.js';
 import { ratio, type Ratio } from '../lib/results.js';
