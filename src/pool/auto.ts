@@ -105,6 +105,8 @@ export class AutoPlanner {
   active = false;
   /** The offloaded lanes' realized time a call against the model's (realized.ts). */
   readonly realized: RealizedRate;
+  private readonly perCall = [NaN, NaN, NaN, NaN, NaN];
+  private readonly tryInline = [Infinity, Infinity];
 
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
@@ -206,10 +208,11 @@ export class AutoPlanner {
     // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
     const expected = [0, 0, 0, 0, 0];
     // Offloaded candidates' cost without the lanes' current queues, and
-    // their model time a call under load (without slack).
+    // their model time a call under load (without slack). perCall and
+    // tryInline are read only within this call: scratch, not allocated.
     const base = [0, 0, Infinity, Infinity, Infinity];
-    const perCall = [NaN, NaN, NaN, NaN, NaN];
-    const tryInline = [Infinity, Infinity];
+    const perCall = this.perCall.fill(NaN);
+    const tryInline = this.tryInline.fill(Infinity);
     const last = st.last[bucket];
     const limit = last !== undefined && !INLINE[last] && others >= 1 ? SWITCH * this.budgetMs : this.budgetMs;
     // Never measured: start in a worker (never block the loop on a guess).
