@@ -10,6 +10,7 @@ import { libuvThreads } from '../../src/pool/lane.js';
 import { PLACEMENTS, type TaskTrace } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
+// Native-only cases skip only without the addon, which CI forbids (HOTPATH_REQUIRE_NATIVE=1 makes addonOrSkip throw).
 const hasNative = addonOrSkip() !== null;
 const catalog = syntheticCatalog({ items: 5_000, dims: 32, seed: 9 });
 let pool: Pool;
