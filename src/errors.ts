@@ -27,6 +27,8 @@ export const ERRORS = {
   HP_ERR_DEADLINE: { status: 504, message: 'The deadline passed before the task finished' },
   HP_ERR_WORKER_CRASHED: { status: 500, message: 'The worker running the task died' },
   HP_ERR_NATIVE: { status: 500, message: 'The native kernel failed' },
+  HP_ERR_KERNEL_FAILED: { status: 500, message: 'The kernel threw an error that is not a KernelError' },
+  HP_ERR_INVALID_KERNEL: { status: 500, message: 'A kernel given to createPool is not valid' },
   HP_ERR_PROFILING_DISABLED: { status: 403, message: 'On-demand profiling is off (start the service with --debug-profile)' },
   HP_ERR_PROFILE_BUSY: { status: 409, message: 'A profile capture is already running' },
   HP_ERR_BAD_REQUEST: { status: 400, message: 'The request does not match the route: wrong type, missing or unknown field, bad query parameter' },
