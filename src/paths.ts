@@ -1,8 +1,8 @@
 // Locating files of the installed package, from src/ (tests run the TS
 // sources) or from dist/src/ (the built package).
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The package root: the nearest folder above this file that has binding.gyp. */
 export function packageRoot(): string {
@@ -24,3 +24,18 @@ export function compiledModule(relative: string): string {
   if (here.endsWith('.js')) return join(dirname(here), relative);
   return join(packageRoot(), 'dist', 'src', relative);
 }
+
+/**
+ * The URL a worker imports for a kernel module. Workers load plain JS: a
+ * module of ours under src/ (tests run the TS sources) maps to its build.
+ */
+export function workerModuleUrl(url: string): string {
+  if (!url.startsWith('file:') || !url.endsWith('.ts')) return url;
+  const file = fileURLToPath(url);
+  const src = join(packageRoot(), 'src');
+  if (!file.startsWith(src + sep)) return url;
+  return pathToFileURL(compiledModule(file.slice(src.length + 1).replace(/\.ts$/, '.js'))).href;
+}
+
+/** The folder holding hotpath.h, for addon authors' binding.gyp (`node -p "require('hotpath').includeDir"`). */
+export const includeDir = join(packageRoot(), 'include');

@@ -3,6 +3,7 @@
 // so once per process (a warning, never a crash).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { HotpathError, isErrorCode } from '../errors.js';
 import { packageRoot } from '../paths.js';
@@ -37,38 +38,51 @@ export interface NativeBinding {
   napiVersion: number;
 }
 
-let loaded: NativeBinding | null | undefined;
-let loadError: Error | null = null;
-
 /** Path of the addon this process loads: HOTPATH_ADDON_PATH (e.g. the ASan build) or build/Release. */
 export function addonPath(): string {
   return process.env.HOTPATH_ADDON_PATH ?? join(packageRoot(), 'build', 'Release', 'hotpath.node');
 }
 
-function load(): NativeBinding | null {
-  if (process.env.HOTPATH_DISABLE_NATIVE === '1') {
-    loadError = new Error('native addon disabled by HOTPATH_DISABLE_NATIVE=1');
-    return null;
-  }
-  try {
-    const require = createRequire(import.meta.url);
-    return require(addonPath()) as NativeBinding;
-  } catch (err) {
-    loadError = err as Error;
-    if (isMainThread) {
-      process.emitWarning(
-        `hotpath: native addon not loaded (${(err as Error).message}); native placements run their TypeScript twins`,
-        { code: 'HP_WARN_NATIVE_UNAVAILABLE' },
-      );
+interface Loaded {
+  addon: Record<string, unknown> | null;
+  error: Error | null;
+}
+// Per thread, by path: every kernel of one addon shares one load and one warning.
+const addons = new Map<string, Loaded>();
+
+/**
+ * Loads a .node file once per thread. When it will not load (or
+ * HOTPATH_DISABLE_NATIVE=1), returns null and warns once, on the main thread:
+ * the kernels that use it run their TypeScript form instead.
+ */
+export function loadAddon(path: string | URL, who = 'hotpath'): Record<string, unknown> | null {
+  const file = path instanceof URL || path.startsWith('file:') ? fileURLToPath(path) : path;
+  let entry = addons.get(file);
+  if (entry === undefined) {
+    entry = { addon: null, error: null };
+    if (process.env.HOTPATH_DISABLE_NATIVE === '1') {
+      entry.error = new Error('native addon disabled by HOTPATH_DISABLE_NATIVE=1');
+    } else {
+      try {
+        entry.addon = createRequire(import.meta.url)(file) as Record<string, unknown>;
+      } catch (err) {
+        entry.error = err as Error;
+        if (isMainThread) {
+          process.emitWarning(
+            `${who}: native addon not loaded (${(err as Error).message}); native placements run the TypeScript form`,
+            { code: 'HP_WARN_NATIVE_UNAVAILABLE' },
+          );
+        }
+      }
     }
-    return null;
+    addons.set(file, entry);
   }
+  return entry.addon;
 }
 
 /** The addon, or null when it is not available (then use the TS twins). */
 export function native(): NativeBinding | null {
-  if (loaded === undefined) loaded = load();
-  return loaded;
+  return loadAddon(addonPath()) as NativeBinding | null;
 }
 
 /** True when the native addon loaded in this thread. */
@@ -79,7 +93,7 @@ export function nativeAvailable(): boolean {
 /** Why the addon did not load, or null. */
 export function nativeLoadError(): Error | null {
   native();
-  return loadError;
+  return addons.get(addonPath())?.error ?? null;
 }
 
 /** Errors thrown by the addon carry a `code`; rebuild them as typed errors. */

@@ -7,6 +7,7 @@
 // About 300 lines: sending a batch and settling its answer share the lane's
 // counts and the slots; what auto learns from it is in learn.ts.
 import { fromWire, HotpathError } from '../errors.js';
+import type { KernelContext, PoolContext } from '../kernels/define.js';
 import type { AutoPlanner } from './auto.js';
 import type { Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from './clock.js';
@@ -15,6 +16,7 @@ import type { Lane } from './lane.js';
 import { learn } from './learn.js';
 import { ASYNC_LANE, WORKER_LANE } from './loop-account.js';
 import { LoopLoad } from './loop-load.js';
+import { kernelContext } from './registry.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
@@ -32,6 +34,8 @@ export class Dispatcher {
   private readonly loop = new LoopLoad();
   /** Times auto's messages on this thread's CPU clock (cpu-clock.ts). */
   private readonly cpu = new LoopCpu();
+  /** native-async run contexts, one per slot (its cancel flag). */
+  private readonly asyncContexts: KernelContext[] = [];
 
   constructor(
     private readonly workerLane: Lane,
@@ -40,6 +44,7 @@ export class Dispatcher {
     private readonly book: StatsBook,
     private readonly planner: AutoPlanner,
     private readonly checkIdle: () => void,
+    private readonly pool: PoolContext,
   ) {}
 
   /**
@@ -105,7 +110,6 @@ export class Dispatcher {
     // Slots are sized for every task that can be out at once (messages x
     // maxBatch + the libuv lane); running out would be a bug in that count.
     if (task.slot < 0) throw new Error('hotpath: out of cancel slots (a bug: please report it)');
-    task.meta = task.spec.meta?.(task.args);
     if (task.traced) task.dispatchedAt = now();
   }
 
@@ -121,7 +125,8 @@ export class Dispatcher {
     let running: Promise<unknown>;
     this.slots.untimed(task.slot);
     try {
-      running = task.spec.runAsync!(task.args, Slots.asyncFlag(this.slots.words, task.slot));
+      const ctx = (this.asyncContexts[task.slot] ??= kernelContext(this.pool, Slots.asyncFlag(this.slots.words, task.slot)));
+      running = task.spec.runAsync(task.args, ctx);
     } catch (err) {
       // The addon checks its arguments before it queues the work (an input
       // detached after run() took it): a plain rejection, not a throw out of pump().
@@ -155,7 +160,7 @@ export class Dispatcher {
       const est = task.counters.runEstimate;
       workMs += est.known ? est.ms : Infinity;
       const n = transferList.length;
-      pushTask(message, task.kernel, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
+      pushTask(message, task.spec.code, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
       if (transferList.length > n) moved.push(task);
     }
     try {
@@ -290,7 +295,13 @@ export class Dispatcher {
       else if (!task.settled) {
         // Fields added to the kernel's fresh result object, not spread into a
         // new one: this runs once per task on the event loop.
-        const result = task.spec.result(answer[j + 3], task.meta) as Record<string, unknown>;
+        let result: Record<string, unknown>;
+        try {
+          result = task.spec.result(answer[j + 3] as object) as Record<string, unknown>;
+        } catch (e) {
+          task.settle('error', undefined, e);
+          return;
+        }
         result.placement = task.placement;
         result.fallback = task.fallback;
         result.timing = { waitMs, runMs };

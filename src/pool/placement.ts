@@ -4,6 +4,7 @@
 // event loop for the whole kernel, which is the point of comparing it.
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
+import type { KernelContext } from '../kernels/define.js';
 import type { AutoPlanner } from './auto.js';
 import { clock, ORIGIN } from './clock.js';
 import { cpuClock } from './cpu-clock.js';
@@ -29,15 +30,19 @@ const TS_TWIN: Record<Exclude<Placement, 'auto'>, Placement> = {
   'native-async': 'ts-worker',
 };
 
-export function route(requested: unknown, spec: KernelSpec, nativeOk: boolean): Route {
+export function route(requested: unknown, spec: KernelSpec): Route {
   if (typeof requested !== 'string' || requested === 'auto' || !PLACEMENTS.includes(requested as Placement)) {
     throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(requested)}; use one of ${PLACEMENTS.join(', ')}`);
   }
   let placement = requested as Placement;
   let fallback = false;
-  if (placement.startsWith('native') && (!spec.native || !nativeOk)) {
-    // Diagnostic kernels (echo, spin) have no native form: not a fallback.
-    fallback = spec.native;
+  if (placement === 'native-async' && spec.hasSync && !spec.hasAsync) {
+    // A native form without fnAsync: its nearest is a worker running fn.
+    fallback = true;
+    placement = 'native-worker';
+  } else if (placement.startsWith('native') && !spec.hasSync && !(placement === 'native-async' && spec.hasAsync)) {
+    // No native form, or its addon did not load: the kernel's run, and the result says so.
+    fallback = true;
     placement = TS_TWIN[placement as Exclude<Placement, 'auto'>];
   }
   const impl: Impl = placement.startsWith('native') ? 'native' : 'ts';
@@ -59,13 +64,13 @@ let lastRunMs = Infinity;
 let cpuSampleAt = 0;
 
 /** Runs a task on the caller's thread and settles it. */
-export function runInline(task: Task, planner: AutoPlanner): void {
+export function runInline(task: Task, planner: AutoPlanner, ctx: KernelContext): void {
   const t0 = performance.now();
   const c0 = cpu !== undefined && planner.active && (lastRunMs >= CPU_TIMED_MS || t0 >= cpuSampleAt) ? cpu() : NaN;
   task.dispatchedAt = task.startedAt = ORIGIN + t0;
-  let raw: unknown;
+  let raw: object;
   try {
-    raw = task.spec.run(task.args, task.impl, undefined);
+    raw = task.spec.run(task.args, task.impl, ctx);
   } catch (err) {
     task.endedAt = clock();
     task.counters.timing(0, task.endedAt - task.startedAt);
@@ -87,7 +92,13 @@ export function runInline(task: Task, planner: AutoPlanner): void {
   planner.observeRun(task.kernel, task.placement, task.size, cpuMs);
   planner.account?.inline(cpuMs);
   task.counters.timing(0, runMs);
-  const result = task.spec.result(raw, task.spec.meta?.(task.args)) as Record<string, unknown>;
+  let result: Record<string, unknown>;
+  try {
+    result = task.spec.result(raw) as Record<string, unknown>;
+  } catch (err) {
+    task.settle('error', undefined, err);
+    return;
+  }
   result.placement = task.placement;
   result.fallback = task.fallback;
   result.timing = { waitMs: 0, runMs };

@@ -13,8 +13,8 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Catalog } from '../catalog/catalog.js';
 import { HotpathError } from '../errors.js';
-import { nativeAvailable } from '../native/binding.js';
-import { compiledModule } from '../paths.js';
+import { isKernel, type AnyKernel, type InputOf, type KernelContext, type ResultOf } from '../kernels/define.js';
+import { compiledModule, workerModuleUrl } from '../paths.js';
 import type { AutoChoice } from './auto-choice.js';
 import { AutoPlanner } from './auto.js';
 import { ChainCount } from './chain.js';
@@ -24,19 +24,25 @@ import { Dispatcher } from './dispatch.js';
 import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
 import { cpuClock } from './cpu-clock.js';
-import { kernelSpec } from './registry.js';
+import { BUILTIN_KERNELS, DIAGNOSTIC_KERNELS, kernelContext, poolKernels, Registry } from './registry.js';
 import { Slots } from './slots.js';
 import { StatsBook } from './stats.js';
 import { outcomeOf, Task } from './task.js';
-import { PLACEMENTS, type KernelName, type KernelTypes, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
+import { PLACEMENTS, type BuiltinKernels, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
 import type { WorkerInit } from './wire.js';
 
 let poolSeq = 0;
 
-function positiveInt(value: unknown, name: string, fallback: number): number {
+/** Most threads a pool takes: each costs a V8 isolate (about 10 MB); past this it is a mistake, not a pool. */
+export const MAX_THREADS = 256;
+
+/** Test hook: the worker entry Piscina loads (a fault-injecting wrapper of ours). Not public. */
+export const WORKER_FILE = Symbol('hotpath.workerFile');
+
+function positiveInt(value: unknown, name: string, fallback: number, max = 2 ** 31 - 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} must be a positive integer, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} must be an integer in 1..${max}, got ${String(value)}`);
   }
   return value;
 }
@@ -57,7 +63,8 @@ export class Pool extends EventEmitter {
   private readonly lanes: Record<Task['lane'], Lane>;
   private readonly dispatcher: Dispatcher;
   private readonly planner: AutoPlanner;
-  private readonly nativeOk = nativeAvailable();
+  private readonly registry: Registry;
+  private readonly inlineContext: KernelContext;
   private closing: Promise<void> | undefined;
   private startFailure: HotpathError | undefined;
   private destroying = false;
@@ -67,13 +74,19 @@ export class Pool extends EventEmitter {
 
   constructor(options: PoolOptions = {}) {
     super();
-    this.threads = positiveInt(options.threads, 'threads', Math.max(1, availableParallelism() - 1));
+    if ((options as { workerFile?: unknown }).workerFile !== undefined) {
+      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'workerFile is not an option: run your own code as kernels (defineKernel, createPool({ kernels }))');
+    }
+    this.threads = positiveInt(options.threads, 'threads', Math.max(1, availableParallelism() - 1), MAX_THREADS);
     this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 2);
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
     this.defaultPlacement = options.defaultPlacement ?? 'auto';
     if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
     this.graceMs = options.cancelGraceMs ?? 250;
     this.catalog = options.catalog;
+    const kernels = poolKernels(options.kernels, options.builtins ?? true);
+    this.registry = new Registry(kernels, { catalog: this.catalog });
+    this.inlineContext = kernelContext({ catalog: this.catalog }, undefined);
     const maxBatch = positiveInt(options.maxBatch, 'maxBatch', DEFAULT_MAX_BATCH);
     // native-async takes as many libuv threads as the pool has workers, up to
     // libuv's pool size (4 unless UV_THREADPOOL_SIZE says more). More places
@@ -86,9 +99,13 @@ export class Pool extends EventEmitter {
       async: new Lane('async', libuv, libuv, 1),
     };
     this.slots = new Slots(this.threads * this.tasksPerWorker * maxBatch + this.threads);
-    const workerData: WorkerInit = { catalog: this.catalog, words: this.slots.words, control: this.controlChannel };
+    const workerData: WorkerInit = {
+      catalog: this.catalog, words: this.slots.words, control: this.controlChannel,
+      kernels: kernels.map((k) => ({ name: k.name, url: workerModuleUrl(k.url) })),
+    };
+    const workerFile = (options as { [WORKER_FILE]?: string | URL })[WORKER_FILE];
     this.piscina = new Piscina({
-      filename: options.workerFile === undefined ? compiledModule('pool/worker-entry.cjs') : String(options.workerFile),
+      filename: workerFile === undefined ? compiledModule('pool/worker-entry.cjs') : String(workerFile),
       minThreads: this.threads,
       maxThreads: this.threads,
       // A fixed-size pool: idle workers are never reaped, so bursty load pays
@@ -124,7 +141,7 @@ export class Pool extends EventEmitter {
     });
     this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots, availableParallelism(), cpuClock());
     this.chain = new ChainCount(this.slots, this.planner);
-    this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle());
+    this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle(), { catalog: this.catalog });
   }
 
   /** Resolves once every worker can take tasks; rejects with HP_ERR_WORKER_CRASHED if they cannot start. */
@@ -151,16 +168,28 @@ export class Pool extends EventEmitter {
     });
   }
 
-  /** Runs a kernel; resolves with its result, where it ran and how long it waited and ran. */
-  run<K extends KernelName>(kernel: K, input: KernelTypes[K]['input'], options: RunOptions = {}): Promise<RunResult<K>> {
+  /** The names of the kernels this pool runs. */
+  get kernels(): string[] {
+    return this.registry.names;
+  }
+
+  /**
+   * Runs a kernel (the object from defineKernel, or a registered name);
+   * resolves with its result, where it ran and how long it waited and ran.
+   */
+  run<K extends AnyKernel>(kernel: K, input: InputOf<K>, options?: RunOptions): Promise<RunResult<ResultOf<K>>>;
+  run<N extends keyof BuiltinKernels>(kernel: N, input: InputOf<BuiltinKernels[N]>, options?: RunOptions): Promise<RunResult<ResultOf<BuiltinKernels[N]>>>;
+  run(kernel: string, input: unknown, options?: RunOptions): Promise<RunResult<Record<string, unknown>>>;
+  run(kernelOrName: AnyKernel | string, input: unknown, options: RunOptions = {}): Promise<RunResult<object>> {
     // Only traced tasks pay for this clock read (about 50 ns each: three per
     // task were 2% of the event loop's time at 130k tasks/s).
     const calledAt = this.tracer === undefined ? 0 : clock();
-    const promise = new Promise<RunResult<K>>((resolve, reject) => {
-      const spec = kernelSpec(kernel);
+    const promise = new Promise<RunResult<object>>((resolve, reject) => {
+      const spec = this.registry.get(kernelOrName);
+      const kernel = spec.name;
       const requested = options.placement ?? this.defaultPlacement;
       const auto = requested === 'auto';
-      let r: Route | undefined = auto ? undefined : route(requested, spec, this.nativeOk);
+      let r: Route | undefined = auto ? undefined : route(requested, spec);
       // Refused before a placement is known: counted under the one asked for.
       if (this.closing !== undefined) {
         this.book.counters(kernel, r?.placement ?? 'auto').outcomes.rejected++;
@@ -168,7 +197,7 @@ export class Pool extends EventEmitter {
       }
       let args: unknown;
       try {
-        args = spec.validate(input, this.catalog);
+        args = spec.validate(input);
       } catch (err) {
         this.book.counters(kernel, r?.placement ?? 'auto').outcomes.error++;
         throw err;
@@ -176,8 +205,8 @@ export class Pool extends EventEmitter {
       const size = spec.size(args);
       let choice: AutoChoice | undefined;
       if (auto) {
-        choice = this.planner.choose(kernel, size, this.nativeOk && spec.native);
-        r = route(choice.placement, spec, this.nativeOk);
+        choice = this.planner.choose(kernel, size, spec.hasSync);
+        r = route(choice.placement, spec);
       }
       const counters = this.book.counters(kernel, r!.placement);
       const task = new Task(kernel, spec, r!.placement, r!.impl, r!.fallback, r!.lane === 'inline' ? 'worker' : r!.lane, args,
@@ -190,7 +219,7 @@ export class Pool extends EventEmitter {
         return;
       }
       if (r!.lane === 'inline') {
-        runInline(task, this.planner);
+        runInline(task, this.planner, this.inlineContext);
         if (auto) this.chain.inline(task.callsAt);
         return;
       }
@@ -304,8 +333,31 @@ export class Pool extends EventEmitter {
   }
 }
 
+/**
+ * Each user kernel's module must export it: workers find it there by name.
+ * Checked once here, on the caller's thread, so that a wrong `url` fails
+ * createPool with the kernel's name instead of every worker's start.
+ */
+async function checkModules(kernels: unknown): Promise<void> {
+  if (!Array.isArray(kernels)) return;
+  const ours = new Set<unknown>([...DIAGNOSTIC_KERNELS, ...BUILTIN_KERNELS]);
+  for (const k of kernels as unknown[]) {
+    if (!isKernel(k) || ours.has(k)) continue;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(k.url)) as Record<string, unknown>;
+    } catch (err) {
+      throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${k.name}: cannot import its url ${k.url}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+    if (!Object.values(mod).some((v) => isKernel(v) && v.name === k.name)) {
+      throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${k.name}: its module ${k.url} exports no kernel named ${k.name} (export the defineKernel() result)`);
+    }
+  }
+}
+
 /** Creates a pool and waits until its workers have started. */
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
+  await checkModules(options.kernels);
   const pool = new Pool(options);
   try {
     await pool.ready();

@@ -1,150 +1,203 @@
-// What the pool knows about each kernel: how to validate a call on the
-// caller's thread, what crosses to the worker (never the catalog: workers got
-// it once at start), how the worker runs it, and how its raw typed arrays
-// become the public result. Main thread and worker both import this table.
-import type { Catalog } from '../catalog/catalog.js';
-import { HotpathError } from '../errors.js';
-import { abortedError, isCancelled, type Impl } from '../kernels/common.js';
-import { fingerprintFrames, fingerprintResult, runFingerprint, validateFingerprint } from '../kernels/fingerprint/index.js';
-import { runTopk, topkResult, validateTopk } from '../kernels/topk/index.js';
-import { runToplist, toplistResult, validateToplist } from '../kernels/toplist/index.js';
-import { fromNativeError, native } from '../native/binding.js';
-import type { KernelName } from './types.js';
-import { movable } from './transfer.js';
+// The kernels of one pool, by name and by wire code, and how the pool calls
+// each: the same table on the caller's thread and in every worker (built
+// from the same list, in the same order, so a code means the same kernel on
+// both sides). Ours are kernels like any other (src/kernels/*/kernel.ts).
+import { HotpathError, kernelFailure } from '../errors.js';
+import { abortedError, type Impl } from '../kernels/common.js';
+import { isKernel, type AnyKernel, type KernelContext, type NativeAddon, type PoolContext } from '../kernels/define.js';
+import { echoKernel, spinKernel } from '../kernels/diagnostics.js';
+import { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
+import { topkKernel } from '../kernels/topk/kernel.js';
+import { toplistKernel } from '../kernels/toplist/kernel.js';
+import { loadAddon } from '../native/binding.js';
+import { movable, resultBuffers } from './transfer.js';
 
-export interface KernelSpec {
-  /** Validates on the caller's thread; throws HotpathError. */
-  validate(input: unknown, catalog: Catalog | undefined): unknown;
-  /** The worker payload and the buffers to move with it. */
-  toWire(args: unknown, transfer: boolean, transferList: ArrayBuffer[]): unknown;
-  /** Rebuilds args in the worker. */
-  fromWire(wire: unknown, catalog: Catalog | undefined): unknown;
-  /** Runs synchronously (inline, or inside a worker). */
-  run(args: unknown, impl: Impl, cancel: Int32Array | undefined): unknown;
-  /** Runs on libuv's thread pool (native-async); undefined when the kernel has no async form. */
-  runAsync?(args: unknown, cancel: Int32Array): Promise<unknown>;
-  /** Buffers of a raw result to move back to the caller. */
-  resultTransfer(raw: unknown): ArrayBuffer[];
-  /** What result() needs from the input, taken before the input moves to a worker. */
-  meta?(args: unknown): unknown;
-  /** Raw -> public result, on the caller's thread. */
-  result(raw: unknown, meta: unknown): object;
-  /** Whether the kernel has a native implementation (echo and spin do not). */
-  native: boolean;
-  /** Input size in the kernel's unit of work, what its run time grows with (auto's cost model). */
-  size(args: unknown): number;
-}
+/** Every pool has these (createPool warms its workers with echo; the bench measures with both). */
+export const DIAGNOSTIC_KERNELS = [echoKernel, spinKernel] as const;
+/** Ours, in every pool unless `builtins: false`. */
+export const BUILTIN_KERNELS = [topkKernel, toplistKernel, fingerprintKernel] as const;
 
-type TopkArgs = ReturnType<typeof validateTopk>;
-type ToplistArgs = ReturnType<typeof validateToplist>;
-type FpArgs = ReturnType<typeof validateFingerprint>;
-interface Arrays { [key: string]: Uint32Array | Float32Array }
+type Call = (args: unknown, ctx: KernelContext) => unknown;
 
-// Shared and never written: the worker only iterates it.
-const NO_BUFFERS: ArrayBuffer[] = [];
-const buffersOf = (raw: unknown): ArrayBuffer[] => Object.values(raw as Arrays).map((a) => a.buffer as ArrayBuffer);
+/** One kernel as the pool calls it. */
+export class KernelSpec {
+  /** Its native form is declared and its addon loaded in this thread. */
+  readonly native: boolean;
+  private readonly nativeCall: Call | undefined;
+  private readonly nativeAsync: Call | undefined;
 
-function requireCatalog(catalog: Catalog | undefined): Catalog {
-  if (catalog === undefined) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'this pool has no catalog: pass one to createPool() to run topk');
-  return catalog;
-}
-
-async function nativeAsync<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw fromNativeError(err);
+  constructor(readonly kernel: AnyKernel, readonly code: number, private readonly pool: PoolContext) {
+    const form = kernel.native;
+    const addon = form === undefined ? null : loadAddon(form.addon, `hotpath: kernel ${kernel.name}`);
+    this.nativeCall = addon === null ? undefined : bind(addon, form!.fn, kernel.name);
+    this.nativeAsync = addon === null ? undefined : bind(addon, form!.fnAsync, kernel.name);
+    this.native = this.nativeCall !== undefined || this.nativeAsync !== undefined;
   }
-}
 
-const topk: KernelSpec = {
-  native: true,
-  // Rows x dims: constant for a pool's catalog, plus k's heap work (small).
-  size: (a) => (a as TopkArgs).catalog.items * (a as TopkArgs).catalog.dims,
-  validate: (input, catalog) => {
-    if (typeof input !== 'object' || input === null) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'topk input must be an object');
-    return validateTopk({ ...input, catalog: requireCatalog(catalog) });
-  },
-  toWire: (a, transfer, list) => {
-    const { vector, k, exclude } = a as TopkArgs;
-    return { vector: movable(vector, transfer, list), k, exclude: exclude && movable(exclude, transfer, list) };
-  },
-  fromWire: (w, catalog) => ({ ...(w as object), catalog: requireCatalog(catalog) }),
-  run: (a, impl, cancel) => runTopk(a as TopkArgs, impl, cancel),
-  runAsync: (a, cancel) => {
-    const { catalog, vector, k, exclude } = a as TopkArgs;
-    return nativeAsync(() => native()!.topkAsync(catalog.data, catalog.norms, catalog.dims, vector, k, exclude, cancel));
-  },
-  resultTransfer: buffersOf,
-  result: (raw) => topkResult(raw as ReturnType<typeof runTopk>),
-};
+  get name(): string {
+    return this.kernel.name;
+  }
 
-const toplist: KernelSpec = {
-  native: true,
-  size: (a) => (a as ToplistArgs).events.length,
-  validate: (input) => validateToplist(input),
-  toWire: (a, transfer, list) => ({ events: movable((a as ToplistArgs).events, transfer, list), k: (a as ToplistArgs).k }),
-  fromWire: (w) => w,
-  run: (a, impl, cancel) => runToplist(a as ToplistArgs, impl, cancel),
-  runAsync: (a, cancel) => nativeAsync(() => native()!.toplistAsync((a as ToplistArgs).events, (a as ToplistArgs).k, cancel)),
-  resultTransfer: buffersOf,
-  result: (raw) => toplistResult(raw as ReturnType<typeof runToplist>),
-};
+  /** Native forms that loaded: `fn` (inline, workers) and `fnAsync` (libuv). */
+  get hasSync(): boolean {
+    return this.nativeCall !== undefined;
+  }
 
-const fingerprint: KernelSpec = {
-  native: true,
-  size: (a) => (a as FpArgs).samples.length,
-  validate: (input) => validateFingerprint(input),
-  toWire: (a, transfer, list) => ({ samples: movable((a as FpArgs).samples, transfer, list), sampleRate: (a as FpArgs).sampleRate }),
-  fromWire: (w) => w,
-  run: (a, impl, cancel) => runFingerprint(a as FpArgs, impl, cancel),
-  runAsync: (a, cancel) => nativeAsync(() => native()!.fingerprintAsync((a as FpArgs).samples, (a as FpArgs).sampleRate, cancel)),
-  resultTransfer: buffersOf,
-  meta: (a) => fingerprintFrames((a as FpArgs).samples.length, (a as FpArgs).sampleRate),
-  result: (raw, frames) => fingerprintResult(raw as ReturnType<typeof runFingerprint>, frames as number),
-};
+  get hasAsync(): boolean {
+    return this.nativeAsync !== undefined;
+  }
 
-// Diagnostics. echo returns its input: the pool's pure dispatch cost.
-const echo: KernelSpec = {
-  native: false,
-  size: () => 1,
-  validate: (input) => input,
-  toWire: (a) => a,
-  fromWire: (w) => w,
-  run: (a) => a,
-  resultTransfer: () => NO_BUFFERS,
-  result: (raw) => ({ value: raw }),
-};
-
-// spin busy-waits `us` microseconds (at most 10 s), polling its cancel flag
-// every iteration: a stand-in for a CPU-bound task of known length.
-const spin: KernelSpec = {
-  native: false,
-  size: (a) => (a as { us: number }).us,
-  validate: (input) => {
-    const us = (input as { us?: unknown } | null)?.us;
-    if (typeof us !== 'number' || !Number.isFinite(us) || us < 0 || us > 10_000_000) {
-      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'spin takes { us } with 0 <= us <= 10_000_000');
+  /** On the caller's thread: what goes to the kernel. Throws HotpathError or KernelError. */
+  validate(input: unknown): unknown {
+    if (this.kernel.validate === undefined) return input;
+    try {
+      return this.kernel.validate(input, this.pool);
+    } catch (err) {
+      throw kernelFailure(err, false);
     }
-    return { us };
-  },
-  toWire: (a) => a,
-  fromWire: (w) => w,
-  run: (a, _impl, cancel) => {
-    const { us } = a as { us: number };
-    const end = performance.now() + us / 1000;
-    while (performance.now() < end) if (isCancelled(cancel)) throw abortedError('spin');
-    return { us };
-  },
-  resultTransfer: () => NO_BUFFERS,
-  result: (raw) => raw as object,
-};
-
-export const KERNELS: Record<KernelName, KernelSpec> = { topk, toplist, fingerprint, echo, spin };
-
-export function kernelSpec(name: unknown): KernelSpec {
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(KERNELS, name)) {
-    throw new HotpathError('HP_ERR_UNKNOWN_KERNEL', `unknown kernel ${String(name)}; known: ${Object.keys(KERNELS).join(', ')}`);
   }
-  return KERNELS[name as KernelName];
+
+  size(args: unknown): number {
+    return this.kernel.size === undefined ? 1 : this.kernel.size(args, this.pool);
+  }
+
+  /** The input as it crosses to a worker; buffers to move go to `list`. */
+  toWire(args: unknown, transfer: boolean, list: ArrayBuffer[]): unknown {
+    return wireOf(args, transfer, list, 0);
+  }
+
+  /** Runs synchronously, natively when asked and possible. Throws HotpathError or KernelError. */
+  run(args: unknown, impl: Impl, ctx: KernelContext): object {
+    const fromNative = impl === 'native' && this.nativeCall !== undefined;
+    let raw: unknown;
+    try {
+      raw = fromNative ? this.nativeCall!(args, ctx) : this.kernel.run(args, ctx);
+    } catch (err) {
+      throw kernelFailure(err, fromNative);
+    }
+    if (typeof raw !== 'object' || raw === null) {
+      throw new HotpathError('HP_ERR_KERNEL_FAILED', `${this.name}: run must return an object, got ${raw === null ? 'null' : typeof raw}`);
+    }
+    return raw;
+  }
+
+  /** native-async: the addon's fnAsync on libuv's pool. */
+  async runAsync(args: unknown, ctx: KernelContext): Promise<object> {
+    let raw: unknown;
+    try {
+      raw = await this.nativeAsync!(args, ctx);
+    } catch (err) {
+      throw kernelFailure(err, true);
+    }
+    if (typeof raw !== 'object' || raw === null) throw new HotpathError('HP_ERR_KERNEL_FAILED', `${this.name}: fnAsync must resolve to an object`);
+    return raw;
+  }
+
+  /** Result buffers that move back to the caller instead of being copied. */
+  resultTransfer(raw: object): ArrayBuffer[] {
+    return resultBuffers(raw);
+  }
+
+  /** On the caller's thread: the public result. */
+  result(raw: object): object {
+    if (this.kernel.result === undefined) return raw;
+    try {
+      return this.kernel.result(raw);
+    } catch (err) {
+      throw kernelFailure(err, false);
+    }
+  }
+}
+
+function bind(addon: NativeAddon, fn: unknown, name: string): Call | undefined {
+  if (typeof fn === 'function') return (args, ctx) => (fn as (a: NativeAddon, b: unknown, c: KernelContext) => unknown)(addon, args, ctx);
+  if (typeof fn !== 'string') return undefined;
+  const f = addon[fn];
+  if (typeof f !== 'function') {
+    throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${name}: its addon exports no function ${fn}`);
+  }
+  return (args, ctx) => (f as (a: unknown, c: Int32Array | undefined) => unknown)(args, ctx.flag);
+}
+
+// Typed arrays among the input's values (and in plain objects nested up to
+// this depth) move or are copied exactly (transfer.ts); anything else goes
+// to structured clone as it is.
+const WIRE_DEPTH = 4;
+
+function wireOf(value: unknown, transfer: boolean, list: ArrayBuffer[], depth: number): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return movable(value, transfer, list);
+  if (depth >= WIRE_DEPTH || typeof value !== 'object' || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v !== 'object' || v === null) continue;
+    const w = wireOf(v, transfer, list, depth + 1);
+    if (w !== v) (out ??= { ...value })[key] = w;
+  }
+  return out ?? value;
+}
+
+/** A pool's kernels by name and code. */
+export class Registry {
+  readonly specs: KernelSpec[];
+  private readonly byName = new Map<string, KernelSpec>();
+
+  constructor(kernels: readonly AnyKernel[], pool: PoolContext) {
+    this.specs = kernels.map((k, code) => new KernelSpec(k, code, pool));
+    for (const spec of this.specs) this.byName.set(spec.name, spec);
+  }
+
+  /** By kernel object or name; HP_ERR_UNKNOWN_KERNEL for anything not registered. */
+  get(kernel: unknown): KernelSpec {
+    const name = isKernel(kernel) ? kernel.name : kernel;
+    const spec = typeof name === 'string' ? this.byName.get(name) : undefined;
+    if (spec === undefined) {
+      const hint = isKernel(kernel) ? ' (pass it to createPool({ kernels }))' : '';
+      throw new HotpathError('HP_ERR_UNKNOWN_KERNEL', `unknown kernel ${String(name)}${hint}; known: ${[...this.byName.keys()].join(', ')}`);
+    }
+    return spec;
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+}
+
+/**
+ * The kernel list of a pool, checked: the diagnostics first (fixed codes 0
+ * and 1), then ours unless left out, then the user's. Throws
+ * HP_ERR_INVALID_KERNEL for anything not from defineKernel or a duplicate name.
+ */
+export function poolKernels(user: unknown, builtins: boolean): AnyKernel[] {
+  if (user !== undefined && !Array.isArray(user)) throw new HotpathError('HP_ERR_INVALID_KERNEL', 'kernels must be an array of defineKernel() results');
+  const list: AnyKernel[] = [...DIAGNOSTIC_KERNELS, ...(builtins ? BUILTIN_KERNELS : [])];
+  const names = new Set(list.map((k) => k.name));
+  for (const [i, k] of ((user ?? []) as unknown[]).entries()) {
+    if (!isKernel(k)) throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernels[${i}] was not made by defineKernel()`);
+    if (list.includes(k)) continue;
+    if (names.has(k.name)) {
+      const reserved = DIAGNOSTIC_KERNELS.some((d) => d.name === k.name) || BUILTIN_KERNELS.some((b) => b.name === k.name);
+      throw new HotpathError('HP_ERR_INVALID_KERNEL', reserved && !list.includes(k)
+        ? `kernel name ${k.name} is taken by a kernel of hotpath's${builtins ? ' (pass builtins: false to free topk, toplist and fingerprint)' : ''}`
+        : `two kernels are named ${k.name}`);
+    }
+    names.add(k.name);
+    list.push(k);
+  }
+  return list;
+}
+
+/** The context a run gets: one per cancel flag, reused (no allocation per task). */
+export function kernelContext(pool: PoolContext, flag: Int32Array | undefined): KernelContext {
+  const cancelled = flag === undefined ? () => false : () => Atomics.load(flag, 0) !== 0;
+  return {
+    catalog: pool.catalog,
+    flag,
+    cancelled,
+    throwIfCancelled: () => {
+      if (cancelled()) throw abortedError('task');
+    },
+  };
 }

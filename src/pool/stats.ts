@@ -5,7 +5,7 @@
 // (about 1000x low in 5.3.2, and 'sync' atomics make idle workers look busy).
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { RunEstimate } from './queue.js';
-import type { KernelName, KernelStats, Outcome, Percentiles, Placement } from './types.js';
+import type { KernelStats, Outcome, Percentiles, Placement } from './types.js';
 
 const toUs = (ms: number): number => Math.max(1, Math.round(ms * 1000));
 
@@ -17,7 +17,7 @@ export class Counters {
   /** Mean run time of completed (not cancelled) runs: what deadline admission expects. */
   readonly runEstimate = new RunEstimate();
 
-  constructor(readonly kernel: KernelName, readonly placement: Placement) {}
+  constructor(readonly kernel: string, readonly placement: Placement) {}
 
   /** A task that reached its kernel: its wait and run times. */
   timing(waitMs: number, runMs: number): void {
@@ -39,7 +39,7 @@ function percentiles(h: RecordableHistogram): Percentiles {
 }
 
 export class StatsBook {
-  private readonly entries = new Map<KernelName, Map<Placement, Counters>>();
+  private readonly entries = new Map<string, Map<Placement, Counters>>();
   /** Kernel time spent in worker threads, ms. */
   busyMs = 0;
   restarts = 0;
@@ -47,7 +47,7 @@ export class StatsBook {
 
   // Two levels of Map, not one keyed by `${kernel}|${placement}`: no string
   // built and hashed per task (about 2% of the event loop at 130k tasks/s).
-  counters(kernel: KernelName, placement: Placement): Counters {
+  counters(kernel: string, placement: Placement): Counters {
     let byPlacement = this.entries.get(kernel);
     if (byPlacement === undefined) this.entries.set(kernel, (byPlacement = new Map()));
     let c = byPlacement.get(placement);

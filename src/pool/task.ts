@@ -8,7 +8,7 @@ import { clock } from './clock.js';
 import type { Queued } from './queue.js';
 import type { KernelSpec } from './registry.js';
 import type { Counters } from './stats.js';
-import type { KernelName, Outcome, Placement, TaskTrace } from './types.js';
+import type { Outcome, Placement, TaskTrace } from './types.js';
 
 export type Lane = 'worker' | 'async';
 
@@ -28,8 +28,6 @@ export class Task implements Queued {
   deadlineTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   onAbort: (() => void) | undefined;
-  /** What the result mapping needs, captured before the input moves away. */
-  meta: unknown;
   /** Times sent again after its worker died before running it (at most once). */
   retries = 0;
   /** native-async: the event loop's time in the addon's completion (result to JS), ms. */
@@ -56,7 +54,7 @@ export class Task implements Queued {
   inlineAt = 0;
 
   constructor(
-    readonly kernel: KernelName,
+    readonly kernel: string,
     readonly spec: KernelSpec,
     readonly placement: Placement,
     readonly impl: Impl,

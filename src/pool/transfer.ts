@@ -2,7 +2,7 @@
 // typed-array view copies its whole underlying buffer (a 4 KB view into a
 // 64 MB request body would copy 64 MB), and a transfer copies nothing.
 
-type Moveable = Float32Array | Uint32Array;
+type Moveable = Exclude<ArrayBufferView, DataView>;
 
 // Below this size an input is copied by postMessage instead of moved: a copy
 // of 16 KiB costs about as much as a transfer's fixed cost (detach + new
@@ -19,12 +19,38 @@ export const MOVE_MIN_BYTES = 16 * 1024;
  */
 export function movable<T extends Moveable>(a: T, transfer: boolean, list: ArrayBuffer[]): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
-  if (a.byteLength < MOVE_MIN_BYTES) return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
+  if (a.byteLength < MOVE_MIN_BYTES) return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : ((a as unknown as Uint8Array).slice() as unknown as T);
   if (transfer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !list.includes(a.buffer)) {
     list.push(a.buffer);
     return a;
   }
-  const copy = a.slice() as T;
+  const copy = (a as unknown as Uint8Array).slice() as unknown as T;
   list.push(copy.buffer as ArrayBuffer);
   return copy;
+}
+
+/**
+ * The buffers of a result to move back instead of copying: typed arrays of
+ * MOVE_MIN_BYTES or more, among its values or nested plain objects, that
+ * span their own (not shared) buffer. Smaller ones are copied.
+ */
+export function resultBuffers(raw: object): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [];
+  collect(raw, list, 0);
+  return list;
+}
+
+function collect(value: unknown, list: ArrayBuffer[], depth: number): void {
+  if (ArrayBuffer.isView(value)) {
+    const b = value.buffer;
+    if (value.byteLength >= MOVE_MIN_BYTES && !(b instanceof SharedArrayBuffer) && value.byteOffset === 0 && value.byteLength === b.byteLength && !list.includes(b)) list.push(b);
+    return;
+  }
+  if (depth >= 4 || typeof value !== 'object' || value === null) return;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'object' && v !== null) collect(v, list, depth + 1);
+  }
 }

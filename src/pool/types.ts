@@ -1,34 +1,32 @@
 // Public shapes of the pool: placements, options, results, stats.
 import type { Catalog } from '../catalog/catalog.js';
-import type { FingerprintInput, FingerprintResult } from '../kernels/fingerprint/types.js';
-import type { TopkResult } from '../kernels/topk/types.js';
-import type { ToplistInput, ToplistResult } from '../kernels/toplist/types.js';
+import type { AnyKernel, InputOf, ResultOf } from '../kernels/define.js';
+import type { echoKernel, spinKernel } from '../kernels/diagnostics.js';
+import type { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
+import type { topkKernel } from '../kernels/topk/kernel.js';
+import type { toplistKernel } from '../kernels/toplist/kernel.js';
 import type { AutoChoice } from './auto-choice.js';
 
-/** Where a task runs (DESIGN.md, "Placements"). `auto` picks one of the others per call. */
+export type { PoolTopkInput } from '../kernels/topk/kernel.js';
+
+/** Where a task runs (see docs/placements in the README). `auto` picks one of the others per call. */
 export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async' | 'auto';
 export const PLACEMENTS: readonly Placement[] = ['ts-inline', 'native-inline', 'ts-worker', 'native-worker', 'native-async', 'auto'];
 
-/** topk through the pool: the pool's catalog is implied. */
-export interface PoolTopkInput {
-  vector: Float32Array | Float64Array | readonly number[];
-  k?: number;
-  exclude?: Uint32Array | readonly number[];
-}
-
 /**
- * The kernels a pool runs, with their input and result shapes. `echo` (returns
- * its input) and `spin` (busy for `us` microseconds, polling the cancel flag)
- * are diagnostics: they measure the pool's own dispatch cost.
+ * The kernels every pool knows by name (ours unless `builtins: false`, and
+ * the diagnostics echo and spin, which measure the pool's own cost).
  */
-export interface KernelTypes {
-  topk: { input: PoolTopkInput; result: TopkResult };
-  toplist: { input: ToplistInput; result: ToplistResult };
-  fingerprint: { input: FingerprintInput; result: FingerprintResult };
-  echo: { input: unknown; result: { value: unknown } };
-  spin: { input: { us: number }; result: { us: number } };
+export interface BuiltinKernels {
+  topk: typeof topkKernel;
+  toplist: typeof toplistKernel;
+  fingerprint: typeof fingerprintKernel;
+  echo: typeof echoKernel;
+  spin: typeof spinKernel;
 }
-export type KernelName = keyof KernelTypes;
+export type KernelName = keyof BuiltinKernels;
+/** Input and result shapes of the built-in kernels, by name. */
+export type KernelTypes = { [N in KernelName]: { input: InputOf<BuiltinKernels[N]>; result: ResultOf<BuiltinKernels[N]> } };
 
 export interface RunOptions {
   /** Where to run. Default: the pool's `defaultPlacement`. */
@@ -53,7 +51,8 @@ export interface Timing {
   runMs: number;
 }
 
-export type RunResult<K extends KernelName> = KernelTypes[K]['result'] & {
+/** A kernel's result with what the pool adds (these four keys are the pool's: a kernel's own are overwritten). */
+export type RunResult<R extends object> = R & {
   /** Where it actually ran ('native-*' becomes 'ts-*' when the addon is missing; never 'auto'). */
   placement: Placement;
   /** For `auto` calls: what it expected of each placement and whether it was exploring. */
@@ -64,7 +63,11 @@ export type RunResult<K extends KernelName> = KernelTypes[K]['result'] & {
 };
 
 export interface PoolOptions {
-  /** Catalog for topk, shared with every worker once at start. Default: none (topk refused). */
+  /** Your kernels (defineKernel): every worker imports their modules at start. Default: none. */
+  kernels?: readonly AnyKernel[];
+  /** Include hotpath's own kernels (topk, toplist, fingerprint). Default true. */
+  builtins?: boolean;
+  /** Catalog for topk (and any kernel, as ctx.catalog), shared with every worker once at start. Default: none (topk refused). */
   catalog?: Catalog;
   /** Worker threads. Default: available cores - 1 (the event loop keeps one), at least 1. */
   threads?: number;
@@ -94,8 +97,6 @@ export interface PoolOptions {
   cancelGraceMs?: number;
   /** Per-worker V8 heap limits (worker_threads resourceLimits). Default: Node's. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
-  /** Worker entry (advanced: a CommonJS file importing a wrapper of hotpath's worker, e.g. for fault injection in tests; see worker-entry.cts). */
-  workerFile?: string | URL;
 }
 
 export interface Percentiles {
@@ -110,7 +111,7 @@ export interface Percentiles {
 export type Outcome = 'ok' | 'error' | 'aborted' | 'timeout' | 'rejected';
 
 export interface KernelStats {
-  kernel: KernelName;
+  kernel: string;
   placement: Placement;
   outcomes: Record<Outcome, number>;
   /** Queue wait, ms. */
@@ -148,7 +149,7 @@ export interface PoolStats {
  * dispatchedAt; run = endedAt - startedAt; return = settledAt - endedAt.
  */
 export interface TaskTrace {
-  kernel: KernelName;
+  kernel: string;
   placement: Placement;
   outcome: Outcome;
   calledAt: number;

@@ -9,7 +9,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { WireError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
-import type { KernelName } from './types.js';
 
 /** workerData: sent once per worker, at start. Shared buffers pass by reference. */
 export interface WorkerInit {
@@ -18,11 +17,9 @@ export interface WorkerInit {
   words: Int32Array;
   /** BroadcastChannel name for out-of-band commands to every worker of this pool (profiling). */
   control: string;
+  /** The pool's kernels, in code order: each worker imports `url` and takes the export named `name`. */
+  kernels: { name: string; url: string }[];
 }
-
-/** Kernels by wire code: the order is the protocol, main thread and workers share it. */
-export const KERNEL_CODES: readonly KernelName[] = ['topk', 'toplist', 'fingerprint', 'echo', 'spin'];
-const CODE_OF = Object.fromEntries(KERNEL_CODES.map((k, i) => [k, i])) as Record<KernelName, number>;
 
 /**
  * One message to a worker: TASK_STRIDE entries per task, in run order:
@@ -34,11 +31,12 @@ const CODE_OF = Object.fromEntries(KERNEL_CODES.map((k, i) => [k, i])) as Record
 export type WireMessage = unknown[];
 export const TASK_STRIDE = 4;
 
-export function pushTask(message: WireMessage, kernel: KernelName, impl: Impl, slot: number, callsAt: number, input: unknown): void {
-  message.push(CODE_OF[kernel] * 2 + (impl === 'native' ? 1 : 0), slot, callsAt, input);
+export function pushTask(message: WireMessage, code: number, impl: Impl, slot: number, callsAt: number, input: unknown): void {
+  message.push(code * 2 + (impl === 'native' ? 1 : 0), slot, callsAt, input);
 }
 
-export const kernelAt = (message: WireMessage, i: number): KernelName => KERNEL_CODES[(message[i] as number) >> 1];
+/** The kernel's code: its index in the pool's kernel list (WorkerInit.kernels). */
+export const codeAt = (message: WireMessage, i: number): number => (message[i] as number) >> 1;
 export const implAt = (message: WireMessage, i: number): Impl => (((message[i] as number) & 1) === 1 ? 'native' : 'ts');
 export const slotAt = (message: WireMessage, i: number): number => message[i + 1] as number;
 export const callsAtOf = (message: WireMessage, i: number): number => message[i + 2] as number;

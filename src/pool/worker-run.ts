@@ -1,6 +1,6 @@
 // What a worker does with a message (worker.ts is the entry Piscina loads).
-// The catalog and the control words arrive once, in workerData; a task
-// carries only its own input. A message is one task or a batch of them
+// The catalog, the control words and the kernels' module URLs arrive once,
+// in workerData; a task carries only its own input. A message is one task or a batch of them
 // (wire.ts), run one after the other, each with its own cancel flag, timing,
 // error and result.
 //
@@ -12,13 +12,14 @@ import { threadId, workerData } from 'node:worker_threads';
 import type { Catalog } from '../catalog/catalog.js';
 import { toWire } from '../errors.js';
 import { abortedError } from '../kernels/common.js';
+import { isKernel, type AnyKernel, type KernelContext } from '../kernels/define.js';
 import { native } from '../native/binding.js';
 import { ORIGIN } from './clock.js';
 import { cpuClock } from './cpu-clock.js';
 import { listenForControl } from './profiling-worker.js';
-import { KERNELS } from './registry.js';
+import { kernelContext, Registry } from './registry.js';
 import { DONE, SLOT_WORDS, Slots } from './slots.js';
-import { callsAtOf, ERROR, implAt, inputAt, kernelAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
+import { callsAtOf, codeAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
@@ -30,9 +31,37 @@ listenForControl(init.control);
 native();
 const cpu = cpuClock();
 
-// Each slot's cancel-flag view, made once: slots are recycled over the same
-// shared words, and a subarray per task was an allocation on every run.
-const flags: Int32Array[] = [];
+// Each slot's run context (its cancel-flag view), made once: slots are
+// recycled over the same shared words, and a subarray per task was an
+// allocation on every run.
+const contexts: KernelContext[] = [];
+let registry: Registry;
+
+/**
+ * Imports every kernel module of the pool (in code order) and finds each
+ * kernel among its exports. Throws with the kernel's name: the worker then
+ * dies before it opens its channel, and the pool reports why.
+ */
+export async function loadKernels(): Promise<void> {
+  const kernels: AnyKernel[] = [];
+  for (const { name, url } of init.kernels) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(url)) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(`kernel ${name}: cannot import ${url}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+    const found = Object.values(mod).find((v) => isKernel(v) && v.name === name) as AnyKernel | undefined;
+    if (found === undefined) throw new Error(`kernel ${name}: ${url} exports no kernel named ${name}`);
+    kernels.push(found);
+  }
+  registry = new Registry(kernels, { catalog });
+}
+
+/** The code of a kernel in this worker's pool (for test fixtures that rewrite messages). */
+export function codeOf(name: string): number {
+  return registry.get(name).code;
+}
 
 /**
  * A task's CPU time is read (two reads of the thread's CPU clock, about
@@ -48,20 +77,19 @@ const lastRun: number[] = [];
 
 /** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
 function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
-  const kernel = kernelAt(message, i);
+  const spec = registry.specs[codeAt(message, i)];
   const slot = slotAt(message, i);
   const code = message[i] as number;
   const c0 = cpu !== undefined && (lastRun[code] ?? Infinity) >= CPU_TIMED_MS ? cpu() : NaN;
   const t0 = performance.now();
   const startedAt = ORIGIN + t0;
   Atomics.store(words, SLOT_WORDS * slot + 1, threadId);
-  const cancel = (flags[slot] ??= Slots.flag(words, slot));
-  const spec = KERNELS[kernel];
-  if (Atomics.load(cancel, 0) !== 0) {
-    answer.push(SKIPPED, startedAt, 0, toWire(abortedError(kernel)), 0);
+  const ctx = (contexts[slot] ??= kernelContext({ catalog }, Slots.flag(words, slot)));
+  if (ctx.cancelled()) {
+    answer.push(SKIPPED, startedAt, 0, toWire(abortedError(spec.name)), 0);
   } else {
     try {
-      const raw = spec.run(spec.fromWire(inputAt(message, i), catalog), implAt(message, i), cancel);
+      const raw = spec.run(inputAt(message, i), implAt(message, i), ctx);
       const runMs = performance.now() - t0;
       lastRun[code] = runMs;
       for (const b of spec.resultTransfer(raw)) transfer.push(b);

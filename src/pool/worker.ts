@@ -3,6 +3,7 @@
 // Tasks come over the worker's own channel (worker-port.ts), not through
 // Piscina's task port.
 import { serve } from './worker-port.js';
-import { runMessage } from './worker-run.js';
+import { loadKernels, runMessage } from './worker-run.js';
 
+await loadKernels();
 serve(runMessage);

@@ -44,13 +44,13 @@ interface Caller {
   call: RegExp;
 }
 
-// The JS functions that call the addon (src/kernels/<kernel>/index.ts) and
+// The JS functions that call the addon (src/kernels/<kernel>/kernel.ts) and
 // how the call reads in their source. native-async calls are not here: they
 // run on libuv threads, which no V8 profile samples (use --native: perf).
 const CALLERS: readonly Caller[] = [
-  { kernel: 'topk', fn: 'runTopk', file: /\/kernels\/topk\/index\.[jt]s$/, call: /\.topk\(/ },
-  { kernel: 'toplist', fn: 'runToplist', file: /\/kernels\/toplist\/index\.[jt]s$/, call: /\.toplist\(/ },
-  { kernel: 'fingerprint', fn: 'runFingerprint', file: /\/kernels\/fingerprint\/index\.[jt]s$/, call: /\.fingerprint\(/ },
+  { kernel: 'topk', fn: 'runTopk', file: /\/kernels\/topk\/(kernel|index)\.[jt]s$/, call: /\.topk\(/ },
+  { kernel: 'toplist', fn: 'runToplist', file: /\/kernels\/toplist\/(kernel|index)\.[jt]s$/, call: /\.toplist\(/ },
+  { kernel: 'fingerprint', fn: 'runFingerprint', file: /\/kernels\/fingerprint\/(kernel|index)\.[jt]s$/, call: /\.fingerprint\(/ },
 ];
 // Every function the addon exports (native/addon.cc). V8 may name the frame
 // of a native call after any of them: they share one C++ entry point, and

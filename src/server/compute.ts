@@ -5,7 +5,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HotpathError } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
-import { PLACEMENTS, type KernelName, type KernelTypes, type Placement, type RunResult } from '../pool/types.js';
+import type { AnyKernel, InputOf, ResultOf } from '../kernels/define.js';
+import { PLACEMENTS, type Placement, type RunResult } from '../pool/types.js';
 import type { ServerMetrics } from './metrics.js';
 
 export interface ComputeContext {
@@ -55,9 +56,9 @@ export function requestedDeadline(request: FastifyRequest): number | undefined {
  * aborts its task (a queued one leaves the queue, a running one stops through
  * its cancel flag): no core burns for nobody.
  */
-export async function compute<K extends KernelName>(
-  ctx: ComputeContext, request: FastifyRequest, reply: FastifyReply, kernel: K, input: KernelTypes[K]['input'],
-): Promise<RunResult<K>> {
+export async function compute<K extends AnyKernel>(
+  ctx: ComputeContext, request: FastifyRequest, reply: FastifyReply, kernel: K, input: InputOf<K>,
+): Promise<RunResult<ResultOf<K>>> {
   const placement = requestedPlacement(request);
   const deadlineMs = requestedDeadline(request);
   const ac = new AbortController();
@@ -67,7 +68,7 @@ export async function compute<K extends KernelName>(
   reply.raw.once('close', onClose);
   try {
     const res = await ctx.pool.run(kernel, input, { placement, deadlineMs, signal: ac.signal });
-    ctx.metrics.observe(kernel, res.placement, res.timing);
+    ctx.metrics.observe(kernel.name, res.placement, res.timing);
     void reply.header('x-hotpath-placement', res.placement);
     if (res.fallback) void reply.header('x-hotpath-fallback', 'native addon not loaded: ran the TypeScript twin');
     // Server-Timing (W3C): durations in ms; browsers' devtools show them.

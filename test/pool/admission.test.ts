@@ -2,7 +2,7 @@
 // task takes a slot; close() finishes what was accepted and refuses the rest.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+import { nextStart, rejection, faultWorker } from '../fixtures/pool.js';
 
 let pool: Pool | undefined;
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('back-pressure', () => {
   it('rejects past maxQueue at once with HP_ERR_QUEUE_FULL, and the accepted ones complete', async () => {
     // tasksPerWorker 1: a task is handed only to an idle worker, so the queue counts are exact.
-    pool = await createPool({ threads: 1, tasksPerWorker: 1, maxQueue: 2, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, tasksPerWorker: 1, maxQueue: 2, ...faultWorker });
     const p = pool;
     const ac = new AbortController();
     const started = nextStart('spin');
@@ -33,7 +33,7 @@ describe('back-pressure', () => {
   });
 
   it('inline placements are never queued', async () => {
-    pool = await createPool({ threads: 1, tasksPerWorker: 1, maxQueue: 0, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, tasksPerWorker: 1, maxQueue: 0, ...faultWorker });
     const ac = new AbortController();
     const started = nextStart('spin');
     const running = pool.run('spin', { us: 5_000_000 }, { placement: 'ts-worker', signal: ac.signal });
@@ -47,7 +47,7 @@ describe('back-pressure', () => {
 
 describe('deadlines', () => {
   it('refuses at once a deadline the queue cannot meet (HP_ERR_OVERLOADED), from measured run times', async () => {
-    pool = await createPool({ threads: 1, tasksPerWorker: 1, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, tasksPerWorker: 1, ...faultWorker });
     const p = pool;
     // Teach the pool what a spin of 20 ms costs.
     for (let i = 0; i < 3; i++) await p.run('spin', { us: 20_000 }, { placement: 'ts-worker' });
@@ -68,7 +68,7 @@ describe('deadlines', () => {
   });
 
   it('a deadline that passes while queued rejects with HP_ERR_DEADLINE without running', async () => {
-    pool = await createPool({ threads: 1, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, ...faultWorker });
     const p = pool;
     const ac = new AbortController();
     const started = nextStart('spin');
@@ -92,7 +92,7 @@ describe('deadlines', () => {
 
 describe('close()', () => {
   it('finishes running and queued tasks, refuses new ones with HP_ERR_POOL_CLOSED, ends the threads', async () => {
-    const p = await createPool({ threads: 2, workerFile: FAULT_WORKER });
+    const p = await createPool({ threads: 2, ...faultWorker });
     const started = nextStart('spin', 2);
     const accepted = [1, 2, 3, 4, 5].map((i) => p.run('spin', { us: 30_000 + i }, { placement: 'ts-worker' }));
     await started;

@@ -4,6 +4,8 @@
 // chose.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
+import type { RunResult } from '../../src/pool/types.js';
+import type { ToplistResult } from '../../src/kernels/toplist/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
 const hasNative = addonOrSkip() !== null;
@@ -131,7 +133,7 @@ describe('auto placement', () => {
     // Eight callers, each calling again as soon as its result settles: the
     // loop never turns, no task is offloaded to report arrivals, and each
     // call still has the seven others' calls between it and its caller.
-    let last: Awaited<ReturnType<typeof p.run<'toplist'>>> | undefined;
+    let last: RunResult<ToplistResult> | undefined;
     await Promise.all(Array.from({ length: 8 }, async () => {
       for (let i = 0; i < 100; i++) last = await p.run('toplist', { events: ev, k: 3 });
     }));

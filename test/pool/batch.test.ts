@@ -3,7 +3,7 @@
 // middle of a batch fails only the task it was running.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { FAULT_WORKER, idleLoop, nextStart, rejection } from '../fixtures/pool.js';
+import { idleLoop, nextStart, rejection, faultWorker } from '../fixtures/pool.js';
 
 let pool: Pool | undefined;
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 /** A pool of one thread, blocked by a long task until release() is called. */
 async function blockedPool(): Promise<{ p: Pool; release: () => Promise<void> }> {
-  const p = (pool = await createPool({ threads: 1, workerFile: FAULT_WORKER }));
+  const p = (pool = await createPool({ threads: 1, ...faultWorker }));
   const ac = new AbortController();
   const started = nextStart('spin');
   const blocker = p.run('spin', { us: 10_000_000 }, { placement: 'ts-worker', signal: ac.signal });
@@ -93,7 +93,7 @@ describe('batched dispatch', () => {
   });
 
   it('a busy worker takes a second message only behind work timed under 1 ms, and only while the loop has time to spare', async () => {
-    const p = (pool = await createPool({ threads: 1, workerFile: FAULT_WORKER }));
+    const p = (pool = await createPool({ threads: 1, ...faultWorker }));
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     /** Blocks the worker with a spin, submits an echo, and says where the echo is one turn later. */
     const probe = async (holdLoopMs = 0): Promise<{ queued: number; inFlight: number }> => {

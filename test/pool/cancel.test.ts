@@ -7,7 +7,7 @@ import { createCatalog } from '../../src/catalog/catalog.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import type { Placement } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
-import { FAULT_WORKER, idleLoop, nextStart, rejection } from '../fixtures/pool.js';
+import { idleLoop, nextStart, rejection, faultWorker } from '../fixtures/pool.js';
 
 const hasNative = addonOrSkip() !== null;
 
@@ -33,7 +33,7 @@ const cpuMs = () => {
 
 let pool: Pool;
 beforeAll(async () => {
-  pool = await createPool({ catalog: risingCatalog(), threads: 1, workerFile: FAULT_WORKER });
+  pool = await createPool({ catalog: risingCatalog(), threads: 1, ...faultWorker });
 });
 afterAll(() => pool.close());
 
@@ -77,7 +77,7 @@ describe.each(placements)('abort of a running topk (%s)', (placement) => {
 
 describe('abort and deadline of queued and finished tasks', () => {
   it('a task handed to a busy worker (tasksPerWorker 2) aborts at once and its kernel never runs', async () => {
-    const pool = await createPool({ threads: 1, tasksPerWorker: 2, workerFile: FAULT_WORKER });
+    const pool = await createPool({ threads: 1, tasksPerWorker: 2, ...faultWorker });
     // A busy worker gets a second message only behind work estimated short:
     // teach the pool that spin is (the one below runs until aborted). Runs,
     // not one: a cold first run takes milliseconds under ASan.

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, Pool } from '../../src/pool/pool.js';
-import { BROKEN_WORKER, FAULT_WORKER, nextStart, rejection } from '../fixtures/pool.js';
+import { nextStart, rejection, faultWorker, brokenWorker } from '../fixtures/pool.js';
 
 let pool: Pool | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ describe.each(['exit', 'oom', 'throw'] as const)('a worker fault (%s) mid-task',
   it('rejects only the victim, the others resolve, and the pool is back to full size', async () => {
     pool = await createPool({
       threads: 2,
-      workerFile: FAULT_WORKER,
+      ...faultWorker,
       // Small heaps so that 'oom' dies in milliseconds, not after 2 GB.
       resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
     });
@@ -56,7 +56,7 @@ describe.each(['exit', 'oom', 'throw'] as const)('a worker fault (%s) mid-task',
 
 describe('an error outside any task', () => {
   it('becomes a workerError event, not a crash of the host, and the worker is replaced', async () => {
-    pool = await createPool({ threads: 1, workerFile: FAULT_WORKER });
+    pool = await createPool({ threads: 1, ...faultWorker });
     const p = pool;
     const surfaced = once(p, 'workerError');
     const ready = once(p, 'workerReady');
@@ -71,11 +71,11 @@ describe('an error outside any task', () => {
 
 describe('workers that cannot start', () => {
   it('fail createPool and every worker task with HP_ERR_WORKER_CRASHED instead of waiting forever', async () => {
-    await expect(createPool({ threads: 2, workerFile: BROKEN_WORKER })).rejects.toMatchObject({
+    await expect(createPool({ threads: 2, ...brokenWorker })).rejects.toMatchObject({
       code: 'HP_ERR_WORKER_CRASHED',
       message: expect.stringMatching(/could not start: injected: broken at load/),
     });
-    pool = new Pool({ threads: 1, workerFile: BROKEN_WORKER });
+    pool = new Pool({ threads: 1, ...brokenWorker });
     const p = pool;
     p.on('workerError', () => {}); // expected here: each failed start is reported
     // Accepted before the workers failed: queued, then failed, not lost.

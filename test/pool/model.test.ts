@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import type { Placement } from '../../src/pool/types.js';
-import { FAULT_WORKER } from '../fixtures/pool.js';
+import { faultWorker } from '../fixtures/pool.js';
 
 interface Real {
   pool: Pool;
@@ -92,7 +92,7 @@ describe('pool life (model-based)', () => {
   it('every call settles exactly once and the stats add up, whatever the order of events', async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 14 }), async (cmds) => {
-        const real: Real = { pool: await createPool({ threads: 2, workerFile: FAULT_WORKER, cancelGraceMs: 100 }), calls: [] };
+        const real: Real = { pool: await createPool({ threads: 2, ...faultWorker, cancelGraceMs: 100 }), calls: [] };
         try {
           await fc.asyncModelRun(() => ({ model: { closed: false }, real }), cmds);
         } finally {

@@ -7,6 +7,7 @@ import { FINGERPRINT_PARAMS } from '../../kernels/fingerprint/params.js';
 import { acceptOnly, addBinaryParser, LIMITS, requireBinary, typedView, WAV_TYPES } from '../body.js';
 import { compute, digits, placementQuery, queryInt } from '../compute.js';
 import { decodeWav } from '../wav.js';
+import { fingerprintKernel } from '../../kernels/fingerprint/kernel.js';
 
 interface Query {
   placement?: string;
@@ -58,7 +59,7 @@ export async function fingerprintRoutes(app: FastifyInstance): Promise<void> {
       samples = typedView(body.bytes, Float32Array, 'float32 samples');
     }
     const n = samples.length;
-    const res = await compute(app.hotpath, request, reply, 'fingerprint', { samples, sampleRate });
+    const res = await compute(app.hotpath, request, reply, fingerprintKernel, { samples, sampleRate });
     return {
       hashes: res.hashes, frames: res.frames, frameSeconds: res.frameSeconds,
       sampleRate, channels, durationSeconds: n / sampleRate,

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { HotpathError } from '../../errors.js';
 import { acceptOnly, addJsonParser, LIMITS } from '../body.js';
 import { compute, DEFAULT_K, HTTP_MAX_K, placementQuery } from '../compute.js';
+import { topkKernel } from '../../kernels/topk/kernel.js';
 
 interface Body {
   vector?: number[];
@@ -58,7 +59,7 @@ export async function recommendRoutes(app: FastifyInstance): Promise<void> {
     } else {
       query = vector!;
     }
-    const res = await compute(app.hotpath, request, reply, 'topk', { vector: query, k, exclude });
+    const res = await compute(app.hotpath, request, reply, topkKernel, { vector: query, k, exclude });
     return { items: res.items };
   });
 }

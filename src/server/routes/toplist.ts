@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { HotpathError } from '../../errors.js';
 import { acceptOnly, addBinaryParser, addJsonParser, LIMITS, requireBinary, typedView, type BinaryBody } from '../body.js';
 import { compute, DEFAULT_K, digits, HTTP_MAX_K, placementQuery, queryInt } from '../compute.js';
+import { toplistKernel } from '../../kernels/toplist/kernel.js';
 
 interface Query {
   placement?: string;
@@ -65,7 +66,7 @@ export async function toplistRoutes(app: FastifyInstance): Promise<void> {
       events = b.events;
       k = b.k ?? DEFAULT_K;
     }
-    const res = await compute(app.hotpath, request, reply, 'toplist', { events: events as number[], k });
+    const res = await compute(app.hotpath, request, reply, toplistKernel, { events: events as number[], k });
     return { items: res.items };
   });
 }
