@@ -19,5 +19,17 @@ if (name === undefined || name === '--help' || name === '-h' || name === 'help')
   console.error(`hotpath: unknown command '${name}'\n\n${usage()}`);
   process.exitCode = 2;
 } else {
-  await (await COMMANDS[name].load()).main(rest);
+  let command: Awaited<ReturnType<(typeof COMMANDS)[string]['load']>>;
+  try {
+    command = await COMMANDS[name].load();
+  } catch (err) {
+    // The service's and the bench's packages are optional peers: installing
+    // hotpath to embed the pool does not pull them in.
+    const missing = /Cannot find package '([^']+)'/.exec((err as Error)?.message ?? '')?.[1];
+    if ((err as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND' || missing === undefined) throw err;
+    console.error(`hotpath ${name}: needs the package '${missing}', an optional peer dependency of hotpath.\n` +
+      `Install what the CLI uses beside it: npm install fastify pino prom-client wavefile autocannon`);
+    process.exit(1);
+  }
+  await command.main(rest);
 }

@@ -26,7 +26,7 @@ import { runInline, route, type Route } from './placement.js';
 import { cpuClock } from './cpu-clock.js';
 import { BUILTIN_KERNELS, DIAGNOSTIC_KERNELS, kernelContext, poolKernels, Registry } from './registry.js';
 import { Slots } from './slots.js';
-import { StatsBook } from './stats.js';
+import { StatsBook, type TimingListener } from './stats.js';
 import { outcomeOf, Task } from './task.js';
 import { PLACEMENTS, type BuiltinKernels, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
 import type { WorkerInit } from './wire.js';
@@ -295,6 +295,16 @@ export class Pool extends EventEmitter {
     return () => {
       if (this.tracer === listener) this.tracer = undefined;
     };
+  }
+
+  /**
+   * Calls `listener(kernel, placement, waitMs, runMs)` as each task that
+   * reached its kernel finishes (what a metrics exporter observes: see
+   * hotpath/fastify). Returns a function that removes it.
+   */
+  onTiming(listener: TimingListener): () => void {
+    this.book.listeners.add(listener);
+    return () => this.book.listeners.delete(listener);
   }
 
   /** Zeroes the counters and histograms (createPool does it after its warm-up tasks). */

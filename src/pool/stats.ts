@@ -17,12 +17,13 @@ export class Counters {
   /** Mean run time of completed (not cancelled) runs: what deadline admission expects. */
   readonly runEstimate = new RunEstimate();
 
-  constructor(readonly kernel: string, readonly placement: Placement) {}
+  constructor(readonly kernel: string, readonly placement: Placement, private readonly listeners: Set<TimingListener>) {}
 
   /** A task that reached its kernel: its wait and run times. */
   timing(waitMs: number, runMs: number): void {
     this.wait.record(toUs(waitMs));
     this.run.record(toUs(runMs));
+    if (this.listeners.size > 0) for (const l of this.listeners) l(this.kernel, this.placement, waitMs, runMs);
   }
 }
 
@@ -38,8 +39,12 @@ function percentiles(h: RecordableHistogram): Percentiles {
   };
 }
 
+/** Called with each task's queue wait and run time, ms, as it finishes (Pool.onTiming). */
+export type TimingListener = (kernel: string, placement: Placement, waitMs: number, runMs: number) => void;
+
 export class StatsBook {
   private readonly entries = new Map<string, Map<Placement, Counters>>();
+  readonly listeners = new Set<TimingListener>();
   /** Kernel time spent in worker threads, ms. */
   busyMs = 0;
   restarts = 0;
@@ -51,7 +56,7 @@ export class StatsBook {
     let byPlacement = this.entries.get(kernel);
     if (byPlacement === undefined) this.entries.set(kernel, (byPlacement = new Map()));
     let c = byPlacement.get(placement);
-    if (c === undefined) byPlacement.set(placement, (c = new Counters(kernel, placement)));
+    if (c === undefined) byPlacement.set(placement, (c = new Counters(kernel, placement, this.listeners)));
     return c;
   }
 

@@ -13,6 +13,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Pool } from '../pool/pool.js';
 import { LIMITS } from './body.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import hotpath from '../fastify/plugin.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { debugRoutes } from './routes/debug.js';
 import { fingerprintRoutes } from './routes/fingerprint.js';
@@ -39,7 +40,8 @@ export interface ServiceState {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    hotpath: { pool: Pool; catalog: Catalog; metrics: ServerMetrics; state: ServiceState };
+    /** The reference service's own state (`app.hotpath` is the pool: hotpath/fastify). */
+    service: { catalog: Catalog; metrics: ServerMetrics; state: ServiceState };
   }
 }
 
@@ -74,8 +76,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
   });
-  const metrics = createMetrics(pool);
-  app.decorate('hotpath', { pool, catalog, metrics, state: { ready: true, draining: false } });
+  const metrics = createMetrics();
+  // The pool comes in as a user's app embeds it: app.hotpath, its metrics in
+  // the service's registry, HotpathErrors answered as the contract says.
+  // main.ts closes the pool itself, after the drain.
+  void app.register(hotpath, { pool, metrics: metrics.registry, closePool: false });
+  app.decorate('service', { catalog, metrics, state: { ready: true, draining: false } });
   app.setErrorHandler(errorHandler(pool));
   app.setNotFoundHandler(notFoundHandler);
 
@@ -85,7 +91,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook('onSend', async (_request, reply) => {
     // Draining: every response closes its connection, so a keep-alive client
     // cannot hold the process open (Fastify leaves such sockets for 72 s).
-    if (app.hotpath.state.draining) void reply.header('connection', 'close');
+    if (app.service.state.draining) void reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

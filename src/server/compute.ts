@@ -2,17 +2,10 @@
 // request, cancellation when the client goes away, metrics, and the response
 // headers that say where and how long it ran. Nothing here logs per task: a
 // log line per request at info level halves throughput (FACTS.md).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HotpathError } from '../errors.js';
-import type { Pool } from '../pool/pool.js';
 import type { AnyKernel, InputOf, ResultOf } from '../kernels/define.js';
 import { PLACEMENTS, type Placement, type RunResult } from '../pool/types.js';
-import type { ServerMetrics } from './metrics.js';
-
-export interface ComputeContext {
-  pool: Pool;
-  metrics: ServerMetrics;
-}
 
 /** Query parameters every compute route takes. */
 export const placementQuery = {
@@ -57,7 +50,7 @@ export function requestedDeadline(request: FastifyRequest): number | undefined {
  * its cancel flag): no core burns for nobody.
  */
 export async function compute<K extends AnyKernel>(
-  ctx: ComputeContext, request: FastifyRequest, reply: FastifyReply, kernel: K, input: InputOf<K>,
+  app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, kernel: K, input: InputOf<K>,
 ): Promise<RunResult<ResultOf<K>>> {
   const placement = requestedPlacement(request);
   const deadlineMs = requestedDeadline(request);
@@ -67,8 +60,7 @@ export async function compute<K extends AnyKernel>(
   };
   reply.raw.once('close', onClose);
   try {
-    const res = await ctx.pool.run(kernel, input, { placement, deadlineMs, signal: ac.signal });
-    ctx.metrics.observe(kernel.name, res.placement, res.timing);
+    const res = await app.hotpath.run(kernel, input, { placement, deadlineMs, signal: ac.signal });
     void reply.header('x-hotpath-placement', res.placement);
     if (res.fallback) void reply.header('x-hotpath-fallback', 'native addon not loaded: ran the TypeScript twin');
     // Server-Timing (W3C): durations in ms; browsers' devtools show them.

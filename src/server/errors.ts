@@ -3,6 +3,7 @@
 // schema mismatch, body too large, unknown content type) are mapped onto our
 // codes here, so a client sees one vocabulary. Each error is logged once, with
 // its code: 5xx at error (a 500 is a bug), 503/504 at warn, 4xx at info.
+import { retryAfterSeconds } from '../fastify/plugin.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, HotpathError, type ErrorCode } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
@@ -63,24 +64,6 @@ function fromValidation(err: FastifyError & { validation?: AjvError[]; validatio
   }
   const code = FIELD_CODES[field] ?? 'HP_ERR_BAD_REQUEST';
   return { status: ERRORS[code].status, code, message };
-}
-
-/** Seconds a client should wait before retrying a 503: the pool's expected wait, rounded up, at least 1. */
-export function retryAfterSeconds(err: HotpathError, pool: Pool): number {
-  let expectedMs = Number(err.details?.expectedMs);
-  if (!Number.isFinite(expectedMs)) {
-    // Queue full: the queue drains `threads` tasks at a time, each taking
-    // about the mean run time measured so far.
-    const stats = pool.stats();
-    let runs = 0;
-    let runMs = 0;
-    for (const k of stats.kernels) {
-      runs += k.run.count;
-      runMs += k.run.mean * k.run.count;
-    }
-    expectedMs = runs === 0 ? 0 : (stats.queueDepth / stats.threads) * (runMs / runs);
-  }
-  return Math.max(1, Math.ceil(expectedMs / 1000));
 }
 
 export function toHttpError(err: unknown, request?: FastifyRequest): HttpError {

@@ -41,7 +41,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   let draining: Promise<void> | undefined;
   const drain = () => {
     draining ??= (async () => {
-      app.hotpath.state.draining = true;
+      app.service.state.draining = true;
       // server.close() stops accepting and (Node >= 19) closes idle keep-alive
       // sockets; busy ones close after their response (connection: close, app.ts).
       await app.close();

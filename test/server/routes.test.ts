@@ -38,7 +38,7 @@ describe('health', () => {
     const ok = await h.app.inject({ method: 'GET', url: '/readyz' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'ready', threads: 1, catalog: { items: ITEMS, dims: DIMS } });
-    h.app.hotpath.state.draining = true;
+    h.app.service.state.draining = true;
     try {
       const res = await h.app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
@@ -49,7 +49,7 @@ describe('health', () => {
       expect(rec.statusCode).toBe(200);
       expect(rec.headers.connection).toBe('close');
     } finally {
-      h.app.hotpath.state.draining = false;
+      h.app.service.state.draining = false;
     }
   });
 });

@@ -32,7 +32,7 @@ export function debugRoutes(enabled: boolean) {
       };
       reply.raw.once('close', onClose);
       try {
-        const result = await captureProfile(app.hotpath.pool, { seconds, signal: ac.signal });
+        const result = await captureProfile(app.hotpath, { seconds, signal: ac.signal });
         const { body, contentType, fileName } = packProfile(result);
         request.log.info({ seconds, bytes: body.length }, 'profile captured');
         return reply.type(contentType).header('content-disposition', `attachment; filename="${fileName}"`).send(body);

@@ -59,7 +59,7 @@ export async function fingerprintRoutes(app: FastifyInstance): Promise<void> {
       samples = typedView(body.bytes, Float32Array, 'float32 samples');
     }
     const n = samples.length;
-    const res = await compute(app.hotpath, request, reply, fingerprintKernel, { samples, sampleRate });
+    const res = await compute(app, request, reply, fingerprintKernel, { samples, sampleRate });
     return {
       hashes: res.hashes, frames: res.frames, frameSeconds: res.frameSeconds,
       sampleRate, channels, durationSeconds: n / sampleRate,

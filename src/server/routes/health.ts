@@ -10,7 +10,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', { schema: { response: { 200: status } } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    const { state, pool, catalog } = app.hotpath;
+    const { state, catalog } = app.service;
+    const pool = app.hotpath;
     if (!state.ready || state.draining) {
       return reply.code(503).send(errorBody('HP_ERR_NOT_READY', state.draining ? 'draining: not taking new work' : 'starting'));
     }

@@ -33,7 +33,7 @@ export async function itemRoutes(app: FastifyInstance): Promise<void> {
       },
     },
   }, async (request) => {
-    const { catalog } = app.hotpath;
+    const { catalog } = app.service;
     const id = Number(request.params.id);
     if (id >= catalog.items) {
       throw new HotpathError('HP_ERR_UNKNOWN_ITEM', `item ${id} is not in the catalog (ids 0..${catalog.items - 1})`);

@@ -42,7 +42,7 @@ export async function recommendRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Body }>('/v1/recommend', {
     schema: { body, querystring: { type: 'object', additionalProperties: false, properties: placementQuery }, response },
   }, async (request, reply) => {
-    const { catalog } = app.hotpath;
+    const { catalog } = app.service;
     const { vector, itemId, k = DEFAULT_K } = request.body;
     if ((vector === undefined) === (itemId === undefined)) {
       throw new HotpathError('HP_ERR_BAD_REQUEST', "send exactly one of 'vector' or 'itemId'");
@@ -59,7 +59,7 @@ export async function recommendRoutes(app: FastifyInstance): Promise<void> {
     } else {
       query = vector!;
     }
-    const res = await compute(app.hotpath, request, reply, topkKernel, { vector: query, k, exclude });
+    const res = await compute(app, request, reply, topkKernel, { vector: query, k, exclude });
     return { items: res.items };
   });
 }

@@ -66,7 +66,7 @@ export async function toplistRoutes(app: FastifyInstance): Promise<void> {
       events = b.events;
       k = b.k ?? DEFAULT_K;
     }
-    const res = await compute(app.hotpath, request, reply, toplistKernel, { events: events as number[], k });
+    const res = await compute(app, request, reply, toplistKernel, { events: events as number[], k });
     return { items: res.items };
   });
 }
