@@ -48,4 +48,19 @@ const samples = new Float32Array(16000);
     const out = runSnippet(`${imports}\n${prelude}\n${rest.join('\n\n')}`, dir);
     expect(out.trim().split('\n').pop()).toBe('{"ok":true}');
   });
+
+  it('the own-kernel example ("## Your own kernels") runs as written, kernel module and caller', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotpath-readme-'));
+    const at = readme.indexOf('## Your own kernels');
+    const blocks = [...readme.slice(at).matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const entry = new URL('dist/src/index.js', root).href;
+    const [kernel, main] = blocks.map((b) => b.replace(/from 'hotpath'/g, `from '${entry}'`));
+    expect(kernel).toMatch(/^\/\/ collatz\.js/);
+    expect(main).toMatch(/^\/\/ main\.js/);
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(dir, 'collatz.js'), kernel);
+    writeFileSync(join(dir, 'main.js'), main);
+    const out = execFileSync(process.execPath, [join(dir, 'main.js')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(out).toMatch(/^77031 350 '?(ts-inline|ts-worker)'? /);
+  });
 });
