@@ -6,8 +6,10 @@ import { collatz } from './collatz.js';
 
 const pool = await createPool({ kernels: [collatz] });
 const app = Fastify({ logger: true });
-// app.hotpath is the pool; a KernelError answers with its status; app.close() closes the pool.
-await app.register(hotpath, { pool });
+// app.hotpath is the pool; a KernelError answers with its status; app.close()
+// closes the pool. Metrics want prom-client (an optional peer of hotpath):
+// install it and pass its Registry as `metrics` to have them.
+await app.register(hotpath, { pool, metrics: false });
 
 // The Body type is what the kernel takes: its validate checks the real body
 // on every call, and a bad n answers 400 {"error":{"code":"COLLATZ_BAD_N",...}}.
