@@ -8,6 +8,9 @@ import type { Catalog } from '../catalog/catalog.js';
 import { loadCatalog } from '../catalog/npy.js';
 import { syntheticCatalog } from '../catalog/synthetic.js';
 import { nativeAvailable } from '../native/binding.js';
+import { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
+import { topkKernel } from '../kernels/topk/kernel.js';
+import { toplistKernel } from '../kernels/toplist/kernel.js';
 import { createPool, type Pool } from '../pool/pool.js';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
@@ -26,7 +29,9 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const catalog = config.catalog !== undefined
     ? await loadCatalog(config.catalog)
     : syntheticCatalog({ items: config.catalogItems, dims: config.catalogDims, seed: 42 });
-  const pool = await createPool({ catalog, threads: config.threads, maxQueue: config.maxQueue });
+  // Our kernels, registered as a user registers theirs.
+  const kernels = [topkKernel, toplistKernel, fingerprintKernel];
+  const pool = await createPool({ kernels, builtins: false, catalog, threads: config.threads, maxQueue: config.maxQueue });
   pool.on('workerError', (err: unknown) => logger.error({ err, code: 'HP_ERR_WORKER_CRASHED' }, 'pool worker error'));
   const app = buildApp({ pool, catalog, logger, debugProfile: config.debugProfile });
   const native = nativeAvailable();
