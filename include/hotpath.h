@@ -122,8 +122,9 @@ class Cancel {
 // a KernelError with this code, message and status (the HTTP status a service
 // answers with), so a caller can tell "bad input" from "kernel bug". `code`
 // is yours to choose, e.g. MYKERNEL_BAD_N, but must not start with HP_ERR_
-// (hotpath's own codes); `status` is 400..599, or 0 to leave it out. An error
-// without a code reaches the caller as HP_ERR_KERNEL_FAILED.
+// (hotpath's own codes); `status` is 400..599, or 0 to leave it out (the
+// KernelError then has 400). An Error without a code reaches the caller as
+// HP_ERR_NATIVE (500): what a crash in the kernel should look like.
 // From a synchronous function: throw hotpath::Error(env, "X_BAD_N", "...", 400);
 inline Napi::Error Error(Napi::Env env, const std::string& code, const std::string& message, int status = 0) {
   Napi::Error error = Napi::Error::New(env, message);
@@ -181,7 +182,7 @@ class AsyncKernelBase : public Napi::AsyncWorker {
 
   // An exception escaping Compute (std::bad_alloc, a bug) must not leave the
   // thread pool's thread: it rejects without a code instead, which the
-  // caller sees as HP_ERR_KERNEL_FAILED.
+  // caller sees as HP_ERR_NATIVE.
   void FailUnexpected(const char* what) { Fail(std::string(), what); }
 
   // Rejects with the recorded failure; false when there is none.
