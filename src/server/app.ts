@@ -12,7 +12,7 @@ import { pino, type Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Pool } from '../pool/pool.js';
 import { LIMITS } from './body.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, expectationFailed, frameworkErrorHandler, httpError, notFoundHandler } from './errors.js';
 import hotpath from '../fastify/plugin.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { debugRoutes } from './routes/debug.js';
@@ -30,7 +30,17 @@ export interface AppOptions {
   logger?: Logger;
   /** Answer POST /debug/profile (otherwise 403 HP_ERR_PROFILING_DISABLED). Default false. */
   debugProfile?: boolean;
+  /**
+   * Time a client has to send a whole request (line, headers and body), ms;
+   * past it the answer is 408 HP_ERR_REQUEST_TIMEOUT. Default 30000
+   * (DEFAULT_REQUEST_TIMEOUT_MS).
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Default bound on receiving a whole request (docs/http.md). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 
 /** Readiness, flipped by main.ts: /readyz answers 503 unless ready and not draining. */
 export interface ServiceState {
@@ -50,7 +60,7 @@ declare module 'fastify' {
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 // Fastify logs every request twice at info ("incoming request", "request
-// completed"), which halves throughput (FACTS.md). Here they go to debug
+// completed"), which halves throughput. Here they go to debug
 // (LOG_LEVEL=debug shows them); errors are logged once, with their code, in errors.ts.
 class RequestLogAtDebug extends LogController {
   override incomingRequest(request: FastifyRequest): void {
@@ -64,6 +74,7 @@ class RequestLogAtDebug extends LogController {
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const { pool, catalog } = options;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     loggerInstance: (options.logger ?? pino({ level: 'info' })) as FastifyBaseLogger,
     logController: new RequestLogAtDebug(),
@@ -75,7 +86,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Draining is ours (main.ts): Fastify's own 503 while closing has another body shape.
     return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    // Slow clients: Node checks its open connections every
+    // connectionsCheckingInterval and ends, with a 408 from clientErrorHandler,
+    // those whose request (headers, then body) has taken over requestTimeout.
+    // Fastify's default is no limit, Node's a headers-only 60 s checked every 30 s.
+    requestTimeout,
+    http: {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.round(requestTimeout / 10))),
+      // Node answers a missing Host with a bare 400; the onRequest hook below answers it in our shape.
+      requireHostHeader: false,
+    },
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   });
+  app.server.on('checkExpectation', expectationFailed);
   const metrics = createMetrics();
   // The pool comes in as a user's app embeds it: app.hotpath, its metrics in
   // the service's registry, HotpathErrors answered as the contract says.
@@ -87,6 +113,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      throw httpError('HP_ERR_BAD_HTTP', 'an HTTP/1.1 request must have a Host header (RFC 9112, section 3.2)');
+    }
   });
   app.addHook('onSend', async (_request, reply) => {
     // Draining: every response closes its connection, so a keep-alive client

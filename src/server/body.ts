@@ -6,7 +6,7 @@ import { HotpathError } from '../errors.js';
 
 const MiB = 1024 * 1024;
 
-/** Body limits per route (DESIGN.md, "Service contract"). */
+/** Body limits per route (docs/http.md, "Body limits and 413"). */
 export const LIMITS = {
   recommend: 1 * MiB,
   toplistJson: 8 * MiB,
@@ -44,15 +44,89 @@ export function acceptOnly(app: FastifyInstance): void {
 }
 
 /**
+ * The charset parameter of a content-type, lower-cased and unquoted;
+ * undefined when there is none. Media type parameters are
+ * `; name=value` or `; name="value"` (RFC 9110, section 5.6.6).
+ */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  let charset: string | undefined;
+  for (const param of contentType.split(';').slice(1)) {
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    let value = param.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    charset = value.toLowerCase();
+  }
+  return charset;
+}
+
+// Outside strings, the only characters that open or close a container or a string.
+const STRUCTURAL = /["{}[\]]/g;
+
+/**
+ * The first key that appears twice in one object of a JSON text, or
+ * undefined. `text` must be valid JSON (run it after JSON.parse): JSON.parse
+ * keeps the last of duplicate keys, other parsers the first, so a body that
+ * has them means different things to different readers, and is refused.
+ * Keys compare after unescaping ("a" and "\u0061" are the same key). The
+ * scan jumps from one quote or bracket to the next with a regular
+ * expression, so a long array of numbers costs one native scan.
+ */
+export function duplicateKey(text: string): string | undefined {
+  const objects: (Set<string> | null)[] = [];
+  STRUCTURAL.lastIndex = 0;
+  for (let m = STRUCTURAL.exec(text); m !== null; m = STRUCTURAL.exec(text)) {
+    const at = m.index;
+    const c = text.charCodeAt(at);
+    if (c === 0x7b) objects.push(new Set());
+    else if (c === 0x5b) objects.push(null);
+    else if (c !== 0x22) objects.pop();
+    else {
+      let end = at;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      STRUCTURAL.lastIndex = end + 1;
+      const keys = objects[objects.length - 1];
+      if (keys === undefined || keys === null) continue;
+      let next = end + 1;
+      while (next < text.length && ' \t\r\n'.includes(text[next])) next++;
+      if (text.charCodeAt(next) !== 0x3a) continue; // a string value, not a key
+      const key = JSON.parse(text.slice(at, end + 1)) as string;
+      if (keys.has(key)) return key;
+      keys.add(key);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The stock JSON parser (secure-json-parse: a `__proto__` or
  * `constructor.prototype` key is an error) with this scope's limit. Its error
  * does not say what was wrong; on that (rare) path we parse again with
- * JSON.parse to tell the client where.
+ * JSON.parse to tell the client where. Also refused: a charset other than
+ * UTF-8 (415: the body would be decoded as UTF-8 regardless), and a key that
+ * appears twice in an object (HP_ERR_INVALID_JSON).
  */
 export function addJsonParser(app: FastifyInstance, bodyLimit: number): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
+    const charset = charsetOf(req.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(new HotpathError('HP_ERR_UNSUPPORTED_MEDIA_TYPE', `charset '${charset.slice(0, 40)}' is not supported: JSON bodies are UTF-8`), undefined);
+    }
     parse(req, body as string, (err: Error | null, value?: unknown) => {
+      if (err === null) {
+        const dup = duplicateKey(body as string);
+        if (dup !== undefined) {
+          return done(new HotpathError('HP_ERR_INVALID_JSON', `body has the key '${dup.slice(0, 60)}' twice in one object (refused: parsers disagree on which one wins)`), undefined);
+        }
+        return done(null, value);
+      }
       if ((err as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return done(err, value);
       let why = "a '__proto__' or 'constructor.prototype' key (refused: prototype poisoning)";
       try {
@@ -101,7 +175,7 @@ const DRAIN_MS = 5_000;
 /**
  * Reads the rest of a request body and throws it away. Answering while the
  * client is still sending makes it see EPIPE or a reset instead of our 413
- * (FACTS.md): Fastify answers body errors with `connection: close` and the
+ * (test/server/socket.test.ts shows it): Fastify answers body errors with `connection: close` and the
  * socket closes under the upload. Reading it to the end first lets the
  * client finish writing and read the answer.
  */

@@ -1,7 +1,7 @@
 // The one path from a route to the pool: placement and deadline from the
 // request, cancellation when the client goes away, metrics, and the response
 // headers that say where and how long it ran. Nothing here logs per task: a
-// log line per request at info level halves throughput (FACTS.md).
+// log line per request at info level halves throughput.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HotpathError } from '../errors.js';
 import type { AnyKernel, InputOf, ResultOf } from '../kernels/define.js';

@@ -20,6 +20,8 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   /** POST /debug/profile answers (off by default: it exposes code and timing of the process). */
   debugProfile: boolean;
+  /** Time a client has to send a whole request (line, headers, body) before a 408. */
+  requestTimeoutMs: number;
 }
 
 interface Option {
@@ -40,6 +42,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'catalogDims', flag: 'catalog-dims', env: 'HOTPATH_CATALOG_DIMS', kind: 'int', help: 'dimension of the synthetic catalog [128]' },
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', kind: 'level', help: 'pino level: fatal error warn info debug trace silent [info]' },
   { key: 'drainTimeoutMs', flag: 'drain-timeout-ms', env: 'HOTPATH_DRAIN_TIMEOUT_MS', kind: 'int', help: 'graceful drain budget before a forced exit [10000]' },
+  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'HOTPATH_REQUEST_TIMEOUT_MS', kind: 'int', help: 'time to receive a whole request (line, headers, body) before 408 [30000]' },
   { key: 'debugProfile', flag: 'debug-profile', env: 'HOTPATH_DEBUG_PROFILE', kind: 'bool', help: 'enable POST /debug/profile (env: 1 or 0) [off]' },
 ];
 
@@ -54,6 +57,7 @@ export const DEFAULTS: ServerConfig = {
   logLevel: 'info',
   drainTimeoutMs: 10_000,
   debugProfile: false,
+  requestTimeoutMs: 30_000,
 };
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -22,6 +22,13 @@ describe('server config', () => {
     expect(() => resolveConfig({}, { 'catalog-items': '-5' })).toThrow(/--catalog-items/);
   });
 
+  it('the request timeout: 30 s by default, from HOTPATH_REQUEST_TIMEOUT_MS or --request-timeout-ms', () => {
+    expect(DEFAULTS.requestTimeoutMs).toBe(30_000);
+    expect(resolveConfig({ HOTPATH_REQUEST_TIMEOUT_MS: '5000' }, {}).requestTimeoutMs).toBe(5000);
+    expect(resolveConfig({ HOTPATH_REQUEST_TIMEOUT_MS: '5000' }, { 'request-timeout-ms': '300' }).requestTimeoutMs).toBe(300);
+    expect(() => resolveConfig({}, { 'request-timeout-ms': '0' })).toThrow(/--request-timeout-ms must be an integer >= 1/);
+  });
+
   it('--help lists every flag with its environment variable', () => {
     const help = helpText();
     for (const o of OPTIONS) {

@@ -22,8 +22,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(options: Partial<PoolOptions> = {}, app_: { debugProfile?: boolean } = {}): Promise<Harness> {
-  const catalog = syntheticCatalog({ items: ITEMS, dims: DIMS, seed: 7 });
+export async function harness(
+  options: Partial<PoolOptions> = {}, app_: { debugProfile?: boolean; requestTimeoutMs?: number; catalog?: Catalog } = {},
+): Promise<Harness> {
+  const catalog = app_.catalog ?? syntheticCatalog({ items: ITEMS, dims: DIMS, seed: 7 });
   const pool = await createPool({ catalog, threads: 1, ...options });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -32,7 +34,7 @@ export async function harness(options: Partial<PoolOptions> = {}, app_: { debugP
       done();
     },
   });
-  const app = buildApp({ pool, catalog, logger: pino({ level: 'info' }, sink), debugProfile: app_.debugProfile });
+  const app = buildApp({ pool, catalog, logger: pino({ level: 'info' }, sink), debugProfile: app_.debugProfile, requestTimeoutMs: app_.requestTimeoutMs });
   await app.ready();
   return {
     app, pool, catalog, logs,
@@ -71,4 +73,11 @@ export function int16Tone(length: number, seed: number): Int16Array {
 /** Little-endian bytes of a typed array (a copy that owns its buffer). */
 export function leBytes(a: Float32Array | Uint32Array): Buffer {
   return Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice());
+}
+
+/** A harness listening on an ephemeral port of 127.0.0.1, and its port. */
+export async function listening(...args: Parameters<typeof harness>): Promise<Harness & { port: number }> {
+  const h = await harness(...args);
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  return Object.assign(h, { port: (h.app.server.address() as { port: number }).port });
 }

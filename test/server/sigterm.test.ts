@@ -1,8 +1,11 @@
 // End to end: the built CLI in a child process, real sockets, real signals.
 // Synchronised on events only: the listening line, 100 Continue (the server
 // has parsed a request), the draining line, socket closes and the exit.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,9 +21,9 @@ interface Server {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-async function startServer(extra: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--threads', '1', '--catalog-items', '2000', '--catalog-dims', '16', ...extra], {
-    env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+async function startServer(extra: string[] = [], nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--threads', '1', '--catalog-items', '2000', '--catalog-dims', '16', ...extra], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
   const waiters: { re: RegExp; resolve: (l: Record<string, unknown>) => void }[] = [];
@@ -124,7 +127,7 @@ describe('hotpath serve, end to end', () => {
     agent.destroy();
   });
 
-  it('a second signal while draining forces exit 1, with a log line', async () => {
+  it('a second signal while draining ends the process at once, by that signal, with a log line', async () => {
     const s = await startServer();
     const agent = new Agent({ keepAlive: false });
     const stuck = held(s.url, '/v1/recommend', '{"itemId": 1}', agent);
@@ -132,9 +135,26 @@ describe('hotpath serve, end to end', () => {
     await stuck.parsed;
     s.child.kill('SIGTERM');
     await s.line(/draining/);
+    s.child.kill('SIGINT');
+    expect(await s.exited).toEqual({ code: null, signal: 'SIGINT' });
+    expect(s.lines.some((l) => /second signal \(SIGINT\) while draining: forced exit/.test(String(l.msg)) && l.level === 50)).toBe(true);
+  });
+
+  it('a thread blocked for good in a read (a FIFO nobody writes to) cannot keep the process alive past a second signal', async () => {
+    // Node's exit joins libuv's thread pool: with one of its threads stuck in
+    // open() of a FIFO, process.exit(1) never finishes, so a second SIGTERM
+    // that called it logged "forced exit" and left the process alive.
+    const fifo = join(mkdtempSync(join(tmpdir(), 'hotpath-sig-')), 'stuck.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const block = `data:text/javascript,import { open } from 'node:fs/promises'; open(process.env.HOTPATH_TEST_FIFO, 'r');`;
+    const s = await startServer([], ['--import', block], { HOTPATH_TEST_FIFO: fifo });
     s.child.kill('SIGTERM');
-    expect((await s.exited).code).toBe(1);
-    expect(s.lines.some((l) => /second signal/.test(String(l.msg)) && l.level === 50)).toBe(true);
+    await s.line(/draining/);
+    s.child.kill('SIGTERM');
+    const guard = new Promise<string>((resolve) => setTimeout(() => resolve('still alive 10 s after the second SIGTERM'), 10_000).unref());
+    const outcome = await Promise.race([s.exited, guard]);
+    if (typeof outcome === 'string') s.child.kill('SIGKILL');
+    expect(outcome).toEqual({ code: null, signal: 'SIGTERM' });
   });
 
   it('a drain that outlasts --drain-timeout-ms forces exit 1, with a log line', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/server/wav.js';
 import { int16Tone, wavBytes } from './helpers.js';
 import { codeOf } from '../fixtures/errors.js';
+import { BAD_WAVS, patchedWav } from './adversarial.js';
 
 
 /** A WAVE_FORMAT_EXTENSIBLE header (40-byte fmt chunk) around PCM16 mono samples. */
@@ -76,5 +77,29 @@ describe('decodeWav', () => {
     expect(codeOf(() => decodeWav(good.subarray(0, good.length - 3)))).toBe('HP_ERR_INVALID_WAV');
     expect(codeOf(() => decodeWav(good.subarray(0, 30)))).toBe('HP_ERR_INVALID_WAV');
     expect(codeOf(() => decodeWav(Buffer.from('RIFF....WAVEjunk')))).toBe('HP_ERR_INVALID_WAV');
+  });
+});
+
+describe('decodeWav: the container checks wavefile leaves out', () => {
+  it.each(BAD_WAVS)('%s: HP_ERR_INVALID_WAV', (_name, wav) => {
+    expect(codeOf(() => decodeWav(wav))).toBe('HP_ERR_INVALID_WAV');
+  });
+
+  it('bytes after the RIFF size are ignored; an RF64 file with its ds64 sizes decodes', () => {
+    const good = patchedWav(() => undefined);
+    expect(decodeWav(Buffer.concat([good, Buffer.from('trailing junk')])).samples.length).toBe(800);
+    const rf64 = Buffer.from(wavBytes([int16Tone(800, 4)], 8000, '16'));
+    const ds64 = Buffer.alloc(8 + 28);
+    ds64.write('ds64', 0, 'latin1');
+    ds64.writeUInt32LE(28, 4);
+    const total = rf64.length + ds64.length;
+    ds64.writeUInt32LE(total - 8, 8); // riff size, low 32 bits
+    ds64.writeUInt32LE(1600, 16); // data size, low 32 bits
+    const out = Buffer.concat([rf64.subarray(0, 12), ds64, rf64.subarray(12)]);
+    out.write('RF64', 0, 'latin1');
+    out.writeUInt32LE(0xffffffff, 4);
+    const at = out.indexOf('data', 12, 'latin1');
+    out.writeUInt32LE(0xffffffff, at + 4);
+    expect(decodeWav(out).samples.length).toBe(800);
   });
 });

@@ -22,6 +22,8 @@ export async function itemRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/items/:id', {
     schema: {
       params: { type: 'object', properties: { id: idParam }, required: ['id'] },
+      // No query parameters: an unknown one is a 400, as on every route that has a schema.
+      querystring: { type: 'object', properties: {}, additionalProperties: false },
       response: {
         200: {
           type: 'object',
