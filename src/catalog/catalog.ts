@@ -29,7 +29,20 @@ export function allocateCatalogData(items: number, dims: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(bytes));
 }
 
-/** Row norms in float64, stored as float32 in shared memory. */
+/**
+ * Largest L2 norm a catalog row may have: 2^127, half of float32's maximum
+ * (about 1.7e38). Norms are stored as float32 and the native kernel sums
+ * row x (query / |query|) in float32, a sum bounded by the row's norm; with a
+ * factor 2 of headroom neither the stored norm nor any partial sum can
+ * overflow to Infinity (every value at 3e38 would: its norm is 3e38 x sqrt(D)).
+ */
+export const MAX_ROW_NORM = 2 ** 127;
+
+/**
+ * Row norms in float64 (where squares of float32 values cannot overflow),
+ * stored as float32 in shared memory. A row whose norm is over MAX_ROW_NORM
+ * is refused with HP_ERR_CATALOG_INVALID.
+ */
 export function computeNorms(data: Float32Array, items: number, dims: number): Float32Array {
   const norms = new Float32Array(new SharedArrayBuffer(items * Float32Array.BYTES_PER_ELEMENT));
   for (let i = 0, off = 0; i < items; i++, off += dims) {
@@ -38,7 +51,11 @@ export function computeNorms(data: Float32Array, items: number, dims: number): F
       const v = data[off + j];
       s += v * v;
     }
-    norms[i] = Math.sqrt(s);
+    const norm = Math.sqrt(s);
+    if (!(norm <= MAX_ROW_NORM)) {
+      throw new HotpathError('HP_ERR_CATALOG_INVALID', `catalog row ${i} has an L2 norm of ${norm.toExponential(3)}, over the limit of 2^127 (${MAX_ROW_NORM.toExponential(3)}): scale the catalog down`);
+    }
+    norms[i] = norm;
   }
   return norms;
 }

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCatalog } from '../../src/catalog/catalog.js';
+import { createCatalog, MAX_ROW_NORM } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/npy.js';
 import { syntheticCatalog } from '../../src/catalog/synthetic.js';
 import { HotpathError } from '../../src/errors.js';
@@ -80,5 +81,40 @@ describe('loadCatalog (.npy)', () => {
 
   it('refuses a path that is not a string', async () => {
     expect(await codeOf(loadCatalog(42 as unknown as string))).toBe('HP_ERR_INVALID_ARGUMENT');
+  });
+});
+
+describe('catalog files that are not regular files', () => {
+  it('a FIFO nobody writes to is refused at once with HP_ERR_CATALOG_INVALID (it used to hang in open)', async () => {
+    const fifo = join(dir, 'catalog.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const started = performance.now();
+    const err = await loadCatalog(fifo).then(() => undefined, (e: unknown) => e as HotpathError);
+    expect(err?.code).toBe('HP_ERR_CATALOG_INVALID');
+    expect(err?.message).toMatch(/FIFO/);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('a character device (/dev/zero: endless) is refused before any read', async () => {
+    expect(await codeOf(loadCatalog('/dev/zero'))).toBe('HP_ERR_CATALOG_INVALID');
+  });
+});
+
+describe('row norms cannot overflow float32', () => {
+  const dims = 16;
+  const row = (v: number) => new Float32Array(dims).fill(v);
+
+  it('a row of finite values whose norm is over 2^127 (all 3e38: 1.2e39) is refused at build and at load', async () => {
+    expect(() => createCatalog(row(3e38), dims)).toThrow(expect.objectContaining({ code: 'HP_ERR_CATALOG_INVALID', message: expect.stringMatching(/row 0 has an L2 norm of 1\.200e\+39/) }));
+    expect(await codeOf(loadCatalog(writeNpy(join(dir, 'huge.npy'), row(3e38), { shape: [1, dims] })))).toBe('HP_ERR_CATALOG_INVALID');
+    // One huge value alone, too: its square overflows float32 but not float64.
+    expect(await codeOf(loadCatalog(writeNpy(join(dir, 'huge1.npy'), Float32Array.from([3e38, 3e38]), { shape: [1, 2] })))).toBe('HP_ERR_CATALOG_INVALID');
+  });
+
+  it('a row just under the bound is kept, its norm finite and exact in float64', () => {
+    const v = Math.fround((MAX_ROW_NORM / Math.sqrt(dims)) * 0.999);
+    const c = createCatalog(row(v), dims);
+    expect(Number.isFinite(c.norms[0])).toBe(true);
+    expect(c.norms[0]).toBeCloseTo(Math.fround(v * Math.sqrt(dims)), -33);
   });
 });

@@ -1,5 +1,8 @@
 // The built CLI: help, unknown commands and bad flags, a catalog that cannot load.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -37,5 +40,20 @@ describe('hotpath CLI', () => {
     const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { level: number; code: string; msg: string };
     expect(line).toMatchObject({ level: 60, code: 'HP_ERR_CATALOG_NOT_FOUND' });
     expect(line.msg).toMatch(/could not start/);
+  });
+
+  it('a FIFO nobody writes to as HOTPATH_CATALOG: HP_ERR_CATALOG_INVALID and exit 1, not a hang', () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'hotpath-cli-')), 'catalog.npy');
+    execFileSync('mkfifo', [fifo]);
+    const r = run(['serve', '--port', '0'], { HOTPATH_CATALOG: fifo });
+    expect(r.error).toBeUndefined(); // spawnSync's timeout did not fire
+    expect(r.status).toBe(1);
+    const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { level: number; code: string; msg: string };
+    expect(line).toMatchObject({ level: 60, code: 'HP_ERR_CATALOG_INVALID' });
+    expect(line.msg).toMatch(/FIFO/);
+  });
+
+  it('serve --help lists --request-timeout-ms', () => {
+    expect(run(['serve', '--help']).stdout).toMatch(/--request-timeout-ms <value>\s+HOTPATH_REQUEST_TIMEOUT_MS/);
   });
 });
