@@ -14,7 +14,8 @@ export interface HotpathPluginOptions {
   pool: Pool;
   /**
    * Where the pool's metrics go: a prom-client Registry, true for
-   * prom-client's default registry, false for none. Default true.
+   * prom-client's default registry, false for none. Default: the default
+   * registry when prom-client is installed, else none.
    */
   metrics?: Registry | boolean;
   /** Close the pool (finishing what it accepted) on app.close(). Default true. */
@@ -62,6 +63,22 @@ export function replyWithError(err: unknown, reply: FastifyReply, pool: Pool): b
   return true;
 }
 
+/**
+ * The registry the pool's metrics go to. A registry passed in is used as it
+ * is; by default prom-client's global one, when the app has prom-client
+ * installed (it is an optional peer: without it, no metrics).
+ */
+async function metricsRegistry(option: Registry | boolean | undefined): Promise<Registry | undefined> {
+  if (option === false) return undefined;
+  if (option !== undefined && option !== true) return option;
+  try {
+    return (await import('prom-client')).register;
+  } catch (err) {
+    if (option === undefined && (err as { code?: string })?.code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
 async function hotpath(app: FastifyInstance, options: HotpathPluginOptions): Promise<void> {
   const { pool } = options;
   if (typeof pool?.run !== 'function' || typeof pool.close !== 'function') {
@@ -80,11 +97,10 @@ async function hotpath(app: FastifyInstance, options: HotpathPluginOptions): Pro
     return previous.call(this, err, request, reply);
   });
 
-  const metrics = options.metrics ?? true;
-  if (metrics !== false) {
-    const { register } = await import('prom-client');
+  const registry = await metricsRegistry(options.metrics);
+  if (registry !== undefined) {
     const { poolMetrics } = await import('../metrics/prometheus.js');
-    const stop = poolMetrics(pool, metrics === true ? register : metrics);
+    const stop = poolMetrics(pool, registry);
     app.addHook('onClose', async () => stop());
   }
   if (options.closePool ?? true) app.addHook('onClose', async () => pool.close());
