@@ -26,31 +26,81 @@ export function resolveImpl(impl: unknown): Impl {
   return impl === 'native' && !native() ? 'ts' : impl;
 }
 
+// Typed arrays are read through the intrinsic getters, not the object's own
+// properties: a subclass overriding `length` or `buffer` cannot make the TS
+// and native kernels read different lengths.
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (key: PropertyKey): (() => unknown) => Object.getOwnPropertyDescriptor(TypedArrayProto, key)!.get!;
+const tagOf = intrinsic(Symbol.toStringTag);
+const lengthOf = intrinsic('length');
+const bufferOf = intrinsic('buffer');
+const offsetOf = intrinsic('byteOffset');
+
+interface TypedCtor<T> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly prototype: T;
+  readonly name: string;
+}
+
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength !== 0 || buffer instanceof SharedArrayBuffer) return false;
+  try {
+    void new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * `value` as a plain `Ctor` when it is one (a subclass of one becomes a
+ * plain view of the same memory); undefined for anything else. A detached
+ * array (its buffer transferred away) is HP_ERR_INVALID_ARGUMENT on every
+ * placement, not an empty input inline and a clone error in a worker.
+ */
+export function typedArrayOf<T>(value: unknown, Ctor: TypedCtor<T>, name: string): T | undefined {
+  if (!ArrayBuffer.isView(value) || value instanceof DataView || tagOf.call(value) !== Ctor.name) return undefined;
+  const buffer = bufferOf.call(value) as ArrayBufferLike;
+  if (isDetached(buffer)) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} is detached (its buffer was transferred away)`);
+  if (Object.getPrototypeOf(value) === Ctor.prototype) return value as T;
+  return new Ctor(buffer, offsetOf.call(value) as number, lengthOf.call(value) as number);
+}
+
+/**
+ * Copies an array element by element with `read`; whatever a Proxy or a
+ * getter throws (or a length that cannot be allocated) becomes
+ * HP_ERR_INVALID_ARGUMENT.
+ */
+export function fromArray<T>(value: readonly unknown[], name: string, make: (length: number) => T, read: (out: T, i: number, v: unknown) => void): T {
+  try {
+    const n = value.length;
+    const out = make(n);
+    for (let i = 0; i < n; i++) read(out, i, value[i]);
+    return out;
+  } catch (err) {
+    if (err instanceof HotpathError) throw err;
+    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} could not be read as an array: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
 /**
  * A float vector as a Float32Array. A Float32Array is used as is (no copy);
  * a Float64Array or number[] is converted. Rejects NaN/Infinity, including
  * float64 values that overflow float32.
  */
 export function toFloat32(value: unknown, name: string): Float32Array {
-  let out: Float32Array;
-  if (value instanceof Float32Array) {
-    out = value;
-  } else if (value instanceof Float64Array) {
-    out = new Float32Array(value);
-  } else if (Array.isArray(value)) {
-    out = new Float32Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      if (typeof v !== 'number') {
-        throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name}[${i}] must be a number`);
-      }
-      out[i] = v;
+  let out: Float32Array | undefined = typedArrayOf(value, Float32Array, name);
+  if (out === undefined) {
+    const f64 = typedArrayOf(value, Float64Array, name);
+    if (f64 !== undefined) out = new Float32Array(f64);
+    else if (Array.isArray(value)) {
+      out = fromArray(value, name, (n) => new Float32Array(n), (o, i, v) => {
+        if (typeof v !== 'number') throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name}[${i}] must be a number`);
+        o[i] = v;
+      });
+    } else {
+      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} must be a Float32Array, a Float64Array or an array of numbers`);
     }
-  } else {
-    throw new HotpathError(
-      'HP_ERR_INVALID_ARGUMENT',
-      `${name} must be a Float32Array, a Float64Array or an array of numbers`,
-    );
   }
   for (let i = 0; i < out.length; i++) {
     if (!Number.isFinite(out[i])) {

@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { Catalog } from '../catalog/catalog.js';
+import { isCatalog, type Catalog } from '../catalog/catalog.js';
 import { HotpathError } from '../errors.js';
 import { isKernel, type AnyKernel, type InputOf, type KernelContext, type ResultOf } from '../kernels/define.js';
 import { compiledModule, workerModuleUrl } from '../paths.js';
@@ -38,6 +38,26 @@ export const MAX_THREADS = 256;
 
 /** Test hook: the worker entry Piscina loads (a fault-injecting wrapper of ours). Not public. */
 export const WORKER_FILE = Symbol('hotpath.workerFile');
+
+/** A non-negative number of ms (a timer's range), or the fallback when undefined. */
+function ms(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0) || value > 2 ** 31 - 1) {
+    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} must be a number of ms in 0..${2 ** 31 - 1}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** run()'s options, checked the same way whatever the placement (one coded error per bad option). */
+function checkRunOptions(options: RunOptions): void {
+  if (typeof options !== 'object' || options === null) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'run options must be an object');
+  const { signal, deadlineMs, transfer } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'signal must be an AbortSignal');
+  if (deadlineMs !== undefined && (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || deadlineMs > 2 ** 31 - 1)) {
+    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `deadlineMs must be a number of ms in (0, ${2 ** 31 - 1}], got ${String(deadlineMs)}`);
+  }
+  if (transfer !== undefined && typeof transfer !== 'boolean') throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'transfer must be a boolean');
+}
 
 function positiveInt(value: unknown, name: string, fallback: number, max = 2 ** 31 - 1): number {
   if (value === undefined) return fallback;
@@ -74,6 +94,14 @@ export class Pool extends EventEmitter {
 
   constructor(options: PoolOptions = {}) {
     super();
+    if (typeof options !== 'object' || options === null) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'createPool options must be an object');
+    if (options.catalog !== undefined && !isCatalog(options.catalog)) {
+      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'catalog must be a Catalog (syntheticCatalog, loadCatalog or createCatalog)');
+    }
+    if (options.builtins !== undefined && typeof options.builtins !== 'boolean') throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'builtins must be a boolean');
+    if (options.resourceLimits !== undefined && (typeof options.resourceLimits !== 'object' || options.resourceLimits === null)) {
+      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'resourceLimits must be an object');
+    }
     if ((options as { workerFile?: unknown }).workerFile !== undefined) {
       throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'workerFile is not an option: run your own code as kernels (defineKernel, createPool({ kernels }))');
     }
@@ -82,7 +110,7 @@ export class Pool extends EventEmitter {
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
     this.defaultPlacement = options.defaultPlacement ?? 'auto';
     if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
-    this.graceMs = options.cancelGraceMs ?? 250;
+    this.graceMs = ms(options.cancelGraceMs, 'cancelGraceMs', 250);
     this.catalog = options.catalog;
     const kernels = poolKernels(options.kernels, options.builtins ?? true);
     this.registry = new Registry(kernels, { catalog: this.catalog });
@@ -139,7 +167,7 @@ export class Pool extends EventEmitter {
       this.emit('workerReady');
       this.dispatcher.pump(this.lanes.worker);
     });
-    this.planner = new AutoPlanner(options.inlineBudgetMs ?? 1, this.lanes, this.slots, availableParallelism(), cpuClock());
+    this.planner = new AutoPlanner(ms(options.inlineBudgetMs, 'inlineBudgetMs', 1), this.lanes, this.slots, availableParallelism(), cpuClock());
     this.chain = new ChainCount(this.slots, this.planner);
     this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle(), { catalog: this.catalog });
   }
@@ -187,6 +215,7 @@ export class Pool extends EventEmitter {
     const promise = new Promise<RunResult<object>>((resolve, reject) => {
       const spec = this.registry.get(kernelOrName);
       const kernel = spec.name;
+      checkRunOptions(options);
       const requested = options.placement ?? this.defaultPlacement;
       const auto = requested === 'auto';
       let r: Route | undefined = auto ? undefined : route(requested, spec);
@@ -239,10 +268,6 @@ export class Pool extends EventEmitter {
       return;
     }
     if (deadlineMs !== undefined) {
-      if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || deadlineMs > 2 ** 31 - 1) {
-        task.settle('error', undefined, new HotpathError('HP_ERR_INVALID_ARGUMENT', 'deadlineMs must be a positive number of ms'));
-        return;
-      }
       const expected = lane.expectedWaitMs() + task.counters.runEstimate.ms;
       if (expected > deadlineMs) {
         task.settle('rejected', undefined, new HotpathError('HP_ERR_OVERLOADED',

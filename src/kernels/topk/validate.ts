@@ -1,25 +1,23 @@
 import { HotpathError } from '../../errors.js';
 import { isCatalog } from '../../catalog/catalog.js';
-import { requireObject, toFloat32, toK } from '../common.js';
+import { fromArray, requireObject, toFloat32, toK, typedArrayOf } from '../common.js';
 import type { TopkArgs } from './types.js';
 
 const DEFAULT_K = 10;
 
 function toExclude(value: unknown): Uint32Array | undefined {
   if (value === undefined) return undefined;
-  if (value instanceof Uint32Array) return value;
+  const typed = typedArrayOf(value, Uint32Array, 'exclude');
+  if (typed !== undefined) return typed;
   if (!Array.isArray(value)) {
     throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'exclude must be a Uint32Array or an array of item ids');
   }
-  const out = new Uint32Array(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const v: unknown = value[i];
+  return fromArray(value, 'exclude', (n) => new Uint32Array(n), (out, i, v) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
       throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `exclude[${i}] must be a non-negative integer id`);
     }
     out[i] = v;
-  }
-  return out;
+  });
 }
 
 export function validateTopk(input: unknown): TopkArgs {
