@@ -1,12 +1,14 @@
 // hotpath bench [options]: the command line of the bench (src/cli/bench.ts
-// hands it argv). Exit codes: 0 done; 1 a suite failed, or --compare found
-// a regression; 2 bad arguments.
+// hands it argv). With --kernels it measures a user's kernel instead of the
+// suites (own-kernel.ts). Exit codes: 0 done; 1 a suite failed, --compare
+// found a regression, or a user kernel's calls failed; 2 bad arguments.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareResults, comparisonText } from './lib/compare.js';
 import { machineInfo } from './lib/machine.js';
+import { benchOwnKernel, ownKernelText } from './own-kernel.js';
 import { SUITE_NAMES, type BenchResults, type ProfileName, type SuiteName } from './lib/results.js';
 import { RESULTS_JSON_SCHEMA } from './lib/schema.js';
 import { runBench, writeOutputs } from './run.js';
@@ -29,6 +31,15 @@ Options:
   --quiet            no progress line
   --schema           print the JSON Schema of results.json and exit
   -h, --help         this text
+
+Your own kernel instead of the suites (docs/bench.md, "Your own kernel"):
+  --kernels FILE     an ES module exporting defineKernel() results (path from the working directory)
+  --kernel NAME      which of its kernels (may be left out when it exports one)
+  --input FILE       one input for it, as JSON (what pool.run(kernel, input) gets)
+  --threads N        worker threads of the hotpath pool and of Piscina alike
+  --duration-ms MS   measured window per case (default 1000; --smoke: 100)
+  --concurrency C    calls in flight of the loaded row (default threads x 4)
+  --json             print the rows as JSON instead of the table
 
 Suites:
   kernels     each kernel x impl (TS, native) at small/medium/large inputs; topk vs a plain read of the same bytes
@@ -70,6 +81,12 @@ async function main(argv: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
       schema: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      kernels: { type: 'string' },
+      kernel: { type: 'string' },
+      input: { type: 'string' },
+      'duration-ms': { type: 'string' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -80,6 +97,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(JSON.stringify(RESULTS_JSON_SCHEMA, null, 2));
     return 0;
   }
+  if (values.kernels !== undefined) return ownKernel(values);
+  for (const flag of ['kernel', 'input', 'duration-ms', 'concurrency'] as const) {
+    if (values[flag] !== undefined) fail(`--${flag} measures your own kernel: it needs --kernels FILE`);
+  }
+  if (values.json) fail('--json prints the rows of --kernels: it needs --kernels FILE');
   if (values.render !== undefined) {
     const saved = readResults(values.render);
     await writeOutputs(saved, values.out ?? dirname(values.render), { results: false, print: (t) => console.log(t), note: (t) => console.error(t) });
@@ -106,6 +128,35 @@ async function main(argv: string[]): Promise<number> {
     if (c.rows.some((r) => r.verdict === 'regression')) code = 1;
   }
   return code;
+}
+
+function positive(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < 1) fail(`--${flag} must be a positive integer, got ${raw}`);
+  return v;
+}
+
+/** --kernels: the user's kernel under every placement and through Piscina. */
+async function ownKernel(values: {
+  kernels?: string; kernel?: string; input?: string; threads?: string; 'duration-ms'?: string; concurrency?: string;
+  json: boolean; smoke: boolean; quick: boolean; quiet: boolean; out?: string; only?: string; compare?: string; from?: string; render?: string;
+}): Promise<number> {
+  for (const flag of ['out', 'only', 'compare', 'from', 'render'] as const) {
+    if (values[flag] !== undefined) fail(`--${flag} is for the suites; with --kernels it does not apply`);
+  }
+  if (values.quick) fail('--quick is for the suites; with --kernels use --duration-ms');
+  if (values.input === undefined) fail('--kernels needs --input FILE: one input for the kernel, as JSON');
+  const threads = positive(values.threads, 'threads', availableParallelism());
+  const durationMs = positive(values['duration-ms'], 'duration-ms', values.smoke ? 100 : 1000);
+  const concurrency = positive(values.concurrency, 'concurrency', threads * 4);
+  const report = await benchOwnKernel({
+    modulePath: values.kernels!, kernelName: values.kernel, inputPath: values.input, threads, durationMs, concurrency,
+    onCase: values.quiet || values.json || !process.stderr.isTTY ? undefined : (c, n, round, rounds) => process.stderr.write(`\r\x1b[Kround ${round + 1}/${rounds}: ${c} x${n}`),
+  });
+  if (!values.quiet && !values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  console.log(values.json ? JSON.stringify(report, null, 2) : ownKernelText(report));
+  return report.rows.some((r) => r.errors > 0) ? 1 : 0;
 }
 
 /** Runs `hotpath bench` with these arguments; sets process.exitCode. */

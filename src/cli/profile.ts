@@ -1,5 +1,6 @@
 // hotpath profile: CPU profiles of every thread and a per-task breakdown,
-// for a workload run here against a pool, or for a running service (--url).
+// for a workload run here against a pool (one of ours, or the user's own
+// kernel with --kernels), or for a running service (--url).
 // Writes main.cpuprofile, worker-<threadId>.cpuprofile, summary.md,
 // summary.json and flame.svg to --out (docs/profiling.md).
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { startCapture } from '../profile/capture.js';
 import { perfUnavailable, recordUnderPerf, reportPerf } from '../profile/perf.js';
 import { profileRemote } from '../profile/remote.js';
 import type { ProfileSummary } from '../profile/summary.js';
+import { loadUserKernel, readInput, UsageError } from '../profile/user-kernel.js';
 import { driveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_KERNELS, workloadCall, workloadCatalog, type WorkloadKernel, type WorkloadOptions } from '../profile/workload.js';
 
 const HELP = `Usage: hotpath profile [options]      (npm run profile -- [options])
@@ -34,6 +36,14 @@ Workload, run here against a new pool:
   --spin-us N         spin: µs of busy work per call                    [1000]
   --warmup S          unprofiled load before the capture (see docs)     [0]
 
+Your own kernel instead (docs/profiling.md, "Your own kernel"):
+  --kernels FILE      an ES module exporting defineKernel() results (path from the working directory)
+  --kernel NAME       which of its kernels (may be left out when it exports one)
+  --input FILE        one input, as JSON: every call gets it
+  --placement P       as above                                          [native-worker if it has a native form, else ts-worker]
+  --duration-ms MS    milliseconds of profiled load (instead of --duration)
+  (--threads, --concurrency, --warmup, --out, --interval-us and --native apply too)
+
 A running service instead (it must enable POST /debug/profile; off by default):
   --url URL           e.g. http://127.0.0.1:3000; autocannon drives the kernel's route
   --connections N     autocannon connections                            [8]
@@ -46,9 +56,12 @@ Output:
   -h, --help`;
 
 const OPTIONS = {
-  kernel: { type: 'string', default: 'topk' },
-  placement: { type: 'string', default: 'native-worker' },
-  duration: { type: 'string', default: '5' },
+  kernel: { type: 'string' },
+  placement: { type: 'string' },
+  duration: { type: 'string' },
+  'duration-ms': { type: 'string' },
+  kernels: { type: 'string' },
+  input: { type: 'string' },
   concurrency: { type: 'string' },
   threads: { type: 'string' },
   items: { type: 'string', default: String(WORKLOAD_DEFAULTS.items) },
@@ -93,14 +106,65 @@ function headline(s: ProfileSummary, dir: string): string {
   return lines.join('\n');
 }
 
+/** --duration S or --duration-ms MS (one of them), in ms. */
+function durationMs(values: Values, fallbackS: number): number {
+  if (values.duration !== undefined && values['duration-ms'] !== undefined) throw new UsageError('--duration and --duration-ms: give one');
+  if (values['duration-ms'] !== undefined) return num(values, 'duration-ms', 100, false);
+  return values.duration === undefined ? fallbackS * 1000 : num(values, 'duration', 0.1, false) * 1000;
+}
+
+/** --kernels: the user's kernel, one input for every call, on a pool of its own. */
+async function profileOwnKernel(values: Values, out: string): Promise<void> {
+  for (const flag of ['items', 'dims', 'k', 'events', 'audio-seconds', 'spin-us'] as const) {
+    if (values[flag] !== OPTIONS[flag].default) throw new UsageError(`--${flag} shapes the built-in workloads; with --kernels the input comes from --input`);
+  }
+  if (values.input === undefined) throw new UsageError('--kernels needs --input FILE: one input for the kernel, as JSON');
+  const { kernel, path } = await loadUserKernel(values.kernels!, values.kernel);
+  const input = readInput(values.input);
+  const placement = (values.placement ?? (kernel.native === undefined ? 'ts-worker' : 'native-worker')) as Placement;
+  if (!PLACEMENTS.includes(placement)) throw new UsageError(`--placement must be one of ${PLACEMENTS.join(', ')}`);
+  const threads = values.threads === undefined ? undefined : num(values, 'threads', 1);
+  const ms = durationMs(values, 5);
+  const pool = await createPool({ kernels: [kernel], builtins: false, threads, maxQueue: 1024 });
+  try {
+    const concurrency = values.concurrency === undefined ? pool.threads : num(values, 'concurrency', 1);
+    // One unmeasured call: a bad input fails here with the kernel's message, and it says where the calls run.
+    let first: { placement: Placement; fallback: boolean };
+    try {
+      first = await pool.run(kernel, input, { placement });
+    } catch (err) {
+      throw new UsageError(`--input ${values.input}: ${kernel.name} failed on it: ${(err as Error)?.message ?? String(err)}`);
+    }
+    const call = () => pool.run(kernel, input, { placement });
+    const warm = await driveWorkload(call, { durationMs: num(values, 'warmup', 0, false) * 1000, concurrency });
+    if (warm.errors > 0) throw new Error(`the workload fails: ${warm.firstError}`);
+    const workload = {
+      kernel: kernel.name, module: path, input: values.input, placement, ran: first.placement, fallback: first.fallback,
+      seconds: ms / 1000, concurrency, threads: pool.threads,
+    };
+    const capture = await startCapture(pool, { intervalUs: num(values, 'interval-us', 50), workload });
+    const run = await driveWorkload(call, { durationMs: ms, concurrency }, capture.recordMeasured);
+    const { files, summary } = await capture.stop({ tasksPerSec: Math.round(run.opsPerSec), errors: run.errors });
+    writeProfileFiles(out, files);
+    const ran = first.placement === placement ? placement : `${placement}, ran ${first.placement}${first.fallback ? ' (fallback: no native form loaded)' : ''}`;
+    console.log(`kernel ${kernel.name} from ${path} at ${ran}: ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}, ` +
+      `${concurrency} in flight, ${Math.round(run.opsPerSec)} calls/s${run.errors > 0 ? `, ${run.errors} failed: ${run.firstError}` : ''}`);
+    console.log(headline(summary, out));
+  } finally {
+    await pool.close();
+  }
+}
+
 async function profileHere(values: Values, out: string): Promise<void> {
-  const kernel = values.kernel as WorkloadKernel;
+  if (values.kernels !== undefined) return profileOwnKernel(values, out);
+  if (values.input !== undefined) throw new UsageError('--input is the input of your own kernel: it needs --kernels FILE');
+  const kernel = (values.kernel ?? 'topk') as WorkloadKernel;
   if (!WORKLOAD_KERNELS.includes(kernel)) throw new Error(`--kernel must be one of ${WORKLOAD_KERNELS.join(', ')}`);
-  const placement = values.placement as Placement;
+  const placement = (values.placement ?? 'native-worker') as Placement;
   if (!PLACEMENTS.includes(placement)) throw new Error(`--placement must be one of ${PLACEMENTS.join(', ')}`);
   const threads = values.threads === undefined ? undefined : num(values, 'threads', 1);
   const o: Omit<WorkloadOptions, 'concurrency'> = {
-    kernel, placement, durationMs: num(values, 'duration', 0.1, false) * 1000,
+    kernel, placement, durationMs: durationMs(values, 5),
     items: num(values, 'items', 1), dims: num(values, 'dims', 1), k: num(values, 'k', 1), events: num(values, 'events', 1),
     audioSeconds: num(values, 'audio-seconds', 0.1, false), spinUs: num(values, 'spin-us', 0),
   };
@@ -125,12 +189,13 @@ async function profileHere(values: Values, out: string): Promise<void> {
 }
 
 async function profileService(values: Values, out: string): Promise<void> {
-  const kernel = values.kernel as WorkloadKernel;
+  const kernel = (values.kernel ?? 'topk') as WorkloadKernel;
+  const placement = values.placement ?? 'native-worker';
   const { files, load } = await profileRemote({
-    url: values.url!, kernel, placement: values.placement, seconds: num(values, 'duration', 1), connections: num(values, 'connections', 1),
+    url: values.url!, kernel, placement, seconds: values.duration === undefined ? 5 : num(values, 'duration', 1), connections: num(values, 'connections', 1),
     k: num(values, 'k', 1), events: Math.min(num(values, 'events', 1), 100_000), audioSeconds: num(values, 'audio-seconds', 0.1, false),
   });
-  files.set('load.json', Buffer.from(JSON.stringify({ url: values.url, kernel, placement: values.placement, ...load }, null, 2) + '\n'));
+  files.set('load.json', Buffer.from(JSON.stringify({ url: values.url, kernel, placement, ...load }, null, 2) + '\n'));
   writeProfileFiles(out, files);
   const summary = JSON.parse(files.get('summary.json')?.toString('utf8') ?? 'null') as ProfileSummary | null;
   console.log(`load: ${load.requestsPerSec.toFixed(0)} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ${load.errors} errors, ${load.non2xx} non-2xx`);
@@ -152,6 +217,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   const out = resolve(values.out);
   try {
+    if (values.kernels !== undefined && values.url !== undefined) {
+      throw new UsageError('--kernels profiles your kernel here; --url profiles a running service: choose one');
+    }
     if (values.native && values.url !== undefined) {
       throw new Error('--native records this process; for a service, run the service itself under perf (docs/profiling.md)');
     }
@@ -172,10 +240,11 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
     }
+    if (values.url !== undefined && values['duration-ms'] !== undefined) throw new UsageError('--duration-ms is for a workload run here; with --url give --duration S');
     if (values.url !== undefined) await profileService(values, out);
     else await profileHere(values, out);
   } catch (err) {
     console.error(`hotpath profile: ${(err as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = (err as { usage?: unknown }).usage === true ? 2 : 1;
   }
 }
