@@ -13,7 +13,7 @@ import type { AnyKernel } from '../src/kernels/define.js';
 import { native } from '../src/native/binding.js';
 import { createPool } from '../src/pool/pool.js';
 import { PLACEMENTS, type Placement } from '../src/pool/types.js';
-import { kernelOutput, loadUserKernel, readInput, UsageError } from '../src/profile/user-kernel.js';
+import { kernelOutput, loadUserKernel, readInput, severalInputsHint, UsageError } from '../src/profile/user-kernel.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
 
 export const OWN_CASES = [...PLACEMENTS, 'piscina'] as const;
@@ -201,7 +201,7 @@ export async function benchOwnKernel(o: OwnKernelOptions): Promise<OwnKernelRepo
   try {
     validate(input);
   } catch (err) {
-    throw new UsageError(`--input ${o.inputPath}: ${kernel.name}'s validate refused it: ${(err as Error)?.message ?? String(err)}`);
+    throw new UsageError(`--input ${o.inputPath}: ${kernel.name}'s validate refused it: ${(err as Error)?.message ?? String(err)}${severalInputsHint(input)}`);
   }
   const addon = native();
   const machine = machineInfo({ simd: addon?.simd() ?? 'none', native: addon !== null });

@@ -14,7 +14,7 @@ import { startCapture } from '../profile/capture.js';
 import { perfUnavailable, recordUnderPerf, reportPerf } from '../profile/perf.js';
 import { profileRemote } from '../profile/remote.js';
 import type { ProfileSummary } from '../profile/summary.js';
-import { loadUserKernel, readInput, UsageError } from '../profile/user-kernel.js';
+import { loadUserKernel, readInput, severalInputsHint, UsageError } from '../profile/user-kernel.js';
 import { driveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_KERNELS, workloadCall, workloadCatalog, type WorkloadKernel, type WorkloadOptions } from '../profile/workload.js';
 
 const HELP = `Usage: hotpath profile [options]      (npm run profile -- [options])
@@ -133,7 +133,7 @@ async function profileOwnKernel(values: Values, out: string): Promise<void> {
     try {
       first = await pool.run(kernel, input, { placement });
     } catch (err) {
-      throw new UsageError(`--input ${values.input}: ${kernel.name} failed on it: ${(err as Error)?.message ?? String(err)}`);
+      throw new UsageError(`--input ${values.input}: ${kernel.name} failed on it: ${(err as Error)?.message ?? String(err)}${severalInputsHint(input)}`);
     }
     const call = () => pool.run(kernel, input, { placement });
     const warm = await driveWorkload(call, { durationMs: num(values, 'warmup', 0, false) * 1000, concurrency });

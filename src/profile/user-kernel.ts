@@ -62,6 +62,14 @@ export function readInput(path: string, cwd = process.cwd()): unknown {
   }
 }
 
+/** A hint for an input shaped like several inputs ({"inputs": [...]}), which the commands do not take; else ''. */
+export function severalInputsHint(input: unknown): string {
+  const keys = typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
+  return keys.length === 1 && keys[0] === 'inputs' && Array.isArray((input as { inputs: unknown }).inputs)
+    ? ' (one input per run: {"inputs": [...]} is taken as a single input; run once per input file)'
+    : '';
+}
+
 /** A kernel's result without what the pool adds (placement, fallback, timing, choice): what two placements must agree on. */
 export function kernelOutput(result: unknown): unknown {
   if (typeof result !== 'object' || result === null) return result;

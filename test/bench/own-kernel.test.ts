@@ -99,6 +99,9 @@ describe('hotpath bench --kernels', () => {
     const broken = await bench(['--kernels', 'test/fixtures/kernels/collatz.mjs', '--kernel', 'collatz', '--input', join(dir, 'broken.json')]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/not JSON/);
+    const several = await bench(['--kernels', 'test/fixtures/kernels/collatz.mjs', '--kernel', 'collatz', '--input', input('several.json', { inputs: [{ n: 5 }, { n: 50 }] })]);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/validate refused it: .*one input per run/);
   }, 20_000);
 
   // The plain-addon fixture's addon is built by hand (npx node-gyp rebuild -C
