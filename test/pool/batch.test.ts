@@ -14,6 +14,9 @@ afterEach(async () => {
 /** A pool of one thread, blocked by a long task until release() is called. */
 async function blockedPool(): Promise<{ p: Pool; release: () => Promise<void> }> {
   const p = (pool = await createPool({ threads: 1, ...faultWorker }));
+  // Teach the lane that a task is quick, so the 1 ms batch budget caps nothing
+  // (a cold first run, slower still under ASan, would cap batches at two).
+  for (let i = 0; i < 20; i++) await p.run('echo', i, { placement: 'ts-worker' });
   const ac = new AbortController();
   const started = nextStart('spin');
   const blocker = p.run('spin', { us: 10_000_000 }, { placement: 'ts-worker', signal: ac.signal });
@@ -33,9 +36,10 @@ describe('batched dispatch', () => {
     const ok2 = p.run('echo', 2, { placement: 'ts-worker' });
     const ok3 = p.run('spin', { us: 1000 }, { placement: 'ts-worker' });
     expect(p.stats().queueDepth).toBe(6);
-    const batchSent = nextStart('echo');
+    // The first spin the worker gets after the blocker is `aborted`: abort it there.
+    const abortedSent = nextStart('spin');
     await release();
-    await batchSent; // the six are in the worker now: abort one of them there
+    await abortedSent;
     acA.abort(new Error('one task of the batch'));
     expect((await rejection(aborted)).code).toBe('HP_ERR_ABORTED');
     expect((await rejection(late)).code).toBe('HP_ERR_DEADLINE');
