@@ -37,7 +37,7 @@ interface AcResult {
 }
 /** autocannon's instance: a promise of the result and an emitter of each response. */
 type AcInstance = Promise<AcResult> & { on(ev: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void };
-// autocannon 8 ships no types; these are the fields used here (FACTS.md).
+// autocannon 8 ships no types; these are the fields used here (autocannon's README).
 const autocannon = createRequire(import.meta.url)('autocannon') as (o: AcOptions) => AcInstance;
 
 const USAGE = 'Usage: node dist/bench/http.js [--seconds 5] [--connections 16] [--health-rate 100] ' +

@@ -1,7 +1,7 @@
 // The placements suite's re-measured check (suites/placements-check.ts) with
 // the same fixed placement on both sides: an A/A control. What it prints is
 // the check's resolution on this machine: how far from 1 a ratio lands when
-// nothing differs. If A/A ratios reach 1.1, a miss of issue 7's target says
+// nothing differs. If A/A ratios reach 1.1, a miss of auto's 1.1 target says
 // nothing about auto.
 // Usage: node dist/bench/placements-aa.js RESULTS.json [--threads N] [--rounds 6] [--window-ms 300]
 // RESULTS.json: a full bench run; its groups and their best in-budget fixed

@@ -1,6 +1,6 @@
 // npm run test:asan — builds the addon with AddressSanitizer + UBSan into
 // build-asan/ (the normal build/ is left alone) and runs the native tests
-// against it. Under node, libasan must come first: LD_PRELOAD it (FACTS.md).
+// against it. Under node, libasan must come first: LD_PRELOAD it (node is not built with ASan).
 // Leak detection is off: V8 keeps allocations alive until exit by design.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, existsSync } from 'node:fs';

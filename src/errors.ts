@@ -55,7 +55,7 @@ export class HotpathError extends Error {
 
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message ?? ERRORS[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
-    // DESIGN.md: an aborted task rejects with an error named AbortError whose
+    // An aborted task rejects with an error named AbortError whose
     // cause is the signal's reason (what fetch and timers/promises do too).
     this.name = code === 'HP_ERR_ABORTED' ? 'AbortError' : 'HotpathError';
     this.code = code;

@@ -61,7 +61,7 @@ interface AcOptions {
 }
 interface AcResult { errors: number; timeouts: number; non2xx: number }
 type AcInstance = Promise<AcResult> & { on(ev: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void };
-// autocannon 8 ships no types: these are the fields used (FACTS.md). It
+// autocannon 8 ships no types: these are the fields used (autocannon's README). It
 // checks its stop flag once per `sampleInt` (default 1000 ms): a 0.5 s run
 // lasted 1 s until SAMPLE_MS made it stop within 50 ms of its duration.
 const SAMPLE_MS = 50;

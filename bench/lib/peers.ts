@@ -27,7 +27,7 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
     },
   },
   {
-    // Batching off: the pool's own bookkeeping against plain Piscina (issue 3's target).
+    // Batching off: the pool's own bookkeeping against plain Piscina (at most 10% over it).
     name: 'hotpath maxBatch:1',
     make: async (threads) => {
       const p = await createPool({ threads, maxBatch: 1 });

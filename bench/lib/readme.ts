@@ -22,7 +22,7 @@ function placementsSummary(s: SuiteResult, dir: string): string {
       return `tie (${x.note.replace(/^tie: /, '').replace(/ \(spread too wide to call\)$/, '')})`;
     };
     // auto against the best fixed placement within the loop budget: in the
-    // sweep, and re-measured in pairs (placements-check.ts; issue 7's
+    // sweep, and re-measured in pairs (placements-check.ts; auto's
     // target, <= 1.1, is held to that one).
     const inBudget = s.ratios.filter((x) => x.name.startsWith(`${v.group}: auto vs best fixed within `));
     const sweep = inBudget.find((x) => !x.name.includes(', re-measured'));

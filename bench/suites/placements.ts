@@ -20,7 +20,7 @@ type PlacementName = (typeof PLACEMENTS)[number];
  * The fastest placement is often inline on a 2-core machine (no dispatch at
  * all), but it blocks the event loop for the whole kernel. The second verdict
  * per group picks among placements that cost the loop at most this much CPU
- * per task: the budget DESIGN.md gives 'auto' (1 ms).
+ * per task: auto's default inlineBudgetMs (1 ms).
  */
 export const LOOP_BUDGET_MS = 1;
 
@@ -56,7 +56,7 @@ function bestFixed(entries: Entry[], higherIsBetter: boolean): Entry | undefined
 /**
  * How many times worse `auto` did in the sweep than the best fixed placement
  * of its group (median against median; below 1: auto beat them all), and
- * than the best among those within the loop budget. Issue 7's target
+ * than the best among those within the loop budget. auto's target
  * (<= 1.1) is held to the re-measured ratio (placements-check.ts).
  */
 function autoRatios(group: string, all: Entry[], offLoop: Entry[], higherIsBetter: boolean): Ratio[] {

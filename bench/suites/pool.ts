@@ -28,10 +28,10 @@ function poolRatios(get: (w: Workload, name: string) => CaseResult | undefined):
     if (a !== undefined && b !== undefined && b !== 0) out.push(ratio(name, a / b, target));
   };
   for (const w of ['trivial', 'busy 100us'] as const) {
-    // Issue 3: the pool's own bookkeeping (no batching) adds at most 10% over plain Piscina.
+    // The pool's own bookkeeping (no batching) adds at most 10% over plain Piscina.
     add(`${w}: hotpath maxBatch:1 / piscina ops/s`, m(w, 'hotpath maxBatch:1', 'ops/s'), m(w, 'piscina', 'ops/s'), '>= 0.90');
     add(`${w}: hotpath maxBatch:1 / piscina main CPU per task`, m(w, 'hotpath maxBatch:1', 'main CPU/task'), m(w, 'piscina', 'main CPU/task'), '<= 1.10');
-    // Issue 7: batched dispatch against the raw pool and Piscina.
+    // Batched dispatch against the raw pool and Piscina.
     add(`${w}: hotpath / raw ops/s`, m(w, 'hotpath', 'ops/s'), m(w, 'raw worker_threads', 'ops/s'), w === 'trivial' ? '>= 0.80' : '>= 0.95');
     add(`${w}: hotpath / piscina ops/s`, m(w, 'hotpath', 'ops/s'), m(w, 'piscina', 'ops/s'), w === 'trivial' ? '>= 4' : undefined);
   }

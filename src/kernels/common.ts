@@ -1,4 +1,4 @@
-// Validation shared by the kernels: the rules callers rely on (DESIGN.md,
+// Validation shared by the kernels: the rules callers rely on (docs/kernels.md,
 // "Library rules"). Vectors and samples are Float32Array, Float64Array or an
 // array of finite numbers; integer typed arrays and non-finite values are
 // rejected, not converted.

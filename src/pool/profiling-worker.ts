@@ -5,7 +5,7 @@
 // answers against pool.threads.
 //
 // Why a node:inspector Session per worker and not --cpu-prof: --cpu-prof
-// writes its file only when the thread exits (FACTS.md), and a pool's workers
+// writes its file only when the thread exits (Node 20), and a pool's workers
 // live as long as the service. A Session opened inside a worker profiles that
 // worker's own thread, and can start and stop at any time.
 //

@@ -1,5 +1,5 @@
 // --native: Linux perf sees what the V8 profiler cannot, the C++ frames
-// inside the addon (FACTS.md). We re-run the same profile command under
+// inside the addon (native.ts says what it shows). We re-run the same profile command under
 // `perf record` with node's --perf-basic-prof (so JIT-compiled JS frames get
 // names from /tmp/perf-<pid>.map; no root needed with perf_event_paranoid
 // <= 2), then fold `perf script`'s stacks into native.md (top symbols by self

@@ -30,7 +30,7 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<{
   requests: { average: number }; latency: { p50: number; p97_5: number; p99: number }; errors: number; timeouts: number; non2xx: number;
 }> & { stop(): void };
 
-/** The request autocannon repeats: one route, one body (the service's contract, DESIGN.md). */
+/** The request autocannon repeats: one route, one body (the service's HTTP contract, docs/http.md). */
 function request(o: RemoteOptions): { path: string; headers: Record<string, string>; body: string | Buffer } {
   const headers: Record<string, string> = { 'x-hotpath-placement': o.placement };
   switch (o.kernel) {

@@ -70,7 +70,7 @@ describe('hotpath bench --smoke', () => {
     expect(ids('placements')).toEqual(kernels.flatMap((k) => PLACEMENTS.flatMap((p) => depths.map((d) => `placements/${k}/tiny/${p}/inflight-${d}`))).sort());
     expect(suite('placements').verdicts).toHaveLength(kernels.length * depths.length * 2);
     // auto measured again beside each group's best fixed placement within the
-    // loop budget (tiny inputs: every group has one), held to issue 7's 1.1.
+    // loop budget (tiny inputs: every group has one), held to auto's 1.1 target.
     const again = suite('placements').ratios.filter((r) => r.name.includes(', re-measured'));
     expect(again).toHaveLength(kernels.length * depths.length);
     for (const r of again) expect(r.target, r.name).toBe('<= 1.10');

@@ -13,7 +13,7 @@ import { driveWorkload, workloadCall, WORKLOAD_DEFAULTS } from '../../src/profil
 import { addonOrSkip } from '../fixtures/native.js';
 
 const hasNative = addonOrSkip() !== null;
-// 20k x 128: about 4 ms a TS call, 0.5 ms native on this machine (FACTS.md):
+// 20k x 128: about 4 ms a TS call, 0.5 ms native on this machine:
 // hundreds of tasks in a 1 s capture.
 const catalog = syntheticCatalog({ items: 20_000, dims: 128, seed: 42 });
 let pool: Pool;

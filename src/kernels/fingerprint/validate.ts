@@ -1,4 +1,4 @@
-// Input rules of the fingerprint kernel (DESIGN.md "Library rules"): samples as
+// Input rules of the fingerprint kernel (docs/kernels.md): samples as
 // Float32Array, Float64Array or finite numbers; an integer rate 1000..384000.
 import { HotpathError } from '../../errors.js';
 import { requireObject, toFloat32 } from '../common.js';

@@ -1,7 +1,7 @@
 // The TypeScript twin of native/topk.cc, written for speed so the native
 // speedup we report is honest: typed arrays only, a 4-way unrolled dot product
 // (4 independent sums break the add dependency chain: 5.5 -> 3.2 ms at
-// 20k x 128 in FACTS.md), no allocation in the row loop, and heap work only
+// 20k x 128 measured here), no allocation in the row loop, and heap work only
 // for rows that beat the current k-th best.
 import type { TopkRaw } from '../../native/binding.js';
 import { abortedError, isCancelled } from '../common.js';
