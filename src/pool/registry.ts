@@ -19,6 +19,9 @@ export const BUILTIN_KERNELS = [topkKernel, toplistKernel, fingerprintKernel] as
 
 type Call = (args: unknown, ctx: KernelContext) => unknown;
 
+/** Prefix of the frame a user kernel's native call shows in a CPU profile. */
+export const NATIVE_FRAME_PREFIX = 'native_';
+
 /** One kernel as the pool calls it. */
 export class KernelSpec {
   /** Its native form is declared and its addon loaded in this thread. */
@@ -116,7 +119,19 @@ function bind(addon: NativeAddon, fn: unknown, name: string): Call | undefined {
   if (typeof f !== 'function') {
     throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${name}: its addon exports no function ${fn}`);
   }
-  return (args, ctx) => (f as (a: unknown, c: Int32Array | undefined) => unknown)(args, ctx.flag);
+  return namedCall(f, name);
+}
+
+/**
+ * The call of an addon export, as a function named after its kernel
+ * (`native_sum_to`): V8 puts a native call's samples on the JS function
+ * that makes it, so a profile shows whose native time it is
+ * (src/profile/native.ts). Kernel names are /^[a-z][a-z0-9-]*$/: the
+ * identifier is safe to build.
+ */
+function namedCall(f: Function, kernel: string): Call {
+  const id = `${NATIVE_FRAME_PREFIX}${kernel.replace(/-/g, '_')}`;
+  return new Function('f', `return function ${id}(args, ctx) { return f(args, ctx.flag); }`)(f) as Call;
 }
 
 // Typed arrays among the input's values (and in plain objects nested up to

@@ -26,6 +26,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CpuProfile } from '../pool/profiling-worker.js';
+import { NATIVE_FRAME_PREFIX } from '../pool/registry.js';
 
 type ProfileNode = CpuProfile['nodes'][number];
 
@@ -109,6 +110,17 @@ export function nativeSplit(
   node: ProfileNode, readSource: (url: string) => string | undefined = readLocalSource, parent?: ProfileNode,
 ): NativeSplit | undefined {
   const { functionName, url } = node.callFrame;
+  // A user kernel's native call (src/pool/registry.ts namedCall): a
+  // one-line function made at run time, so all its self time is the addon's.
+  // V8 shows the addon's own frame under it (named after any export of the
+  // addon: a sum-to run showed up as sumToAsync), or none.
+  const named = url === '' && functionName.startsWith(NATIVE_FRAME_PREFIX) ? functionName
+    : url === '' && parent?.callFrame.url === '' && parent.callFrame.functionName.startsWith(NATIVE_FRAME_PREFIX) ? parent.callFrame.functionName
+      : undefined;
+  if (named !== undefined) {
+    const kernel = named.slice(NATIVE_FRAME_PREFIX.length).replace(/_/g, '-');
+    return { kernel, share: 1, method: `frames in or under ${named}, the pool's call of the kernel's addon export: all native` };
+  }
   if (url === '' && ADDON_FRAMES.has(functionName)) {
     // The frame's name may be another export's: the kernel is its caller's.
     const caller = parent === undefined ? undefined : nativeCallerOf(parent);

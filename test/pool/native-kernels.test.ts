@@ -3,6 +3,9 @@
 // hotpath header, only the calling convention). Every placement runs the
 // user's addon; errors, cancellation and deadlines hold as for TS kernels.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KernelError } from '../../src/errors.js';
@@ -80,4 +83,17 @@ describe("a user's native kernel", () => {
     expect(p.stats().restarts).toBe(0);
     expect(p.stats().kernels.some((k) => k.kernel === 'sum-to' && k.outcomes.timeout === 1)).toBe(true);
   });
+
+  it("hotpath profile puts the addon's time on the user's kernel", () => {
+    const out = mkdtempSync(join(tmpdir(), 'hotpath-profile-'));
+    const input = join(out, 'input.json');
+    writeFileSync(input, JSON.stringify({ n: 3e8 }));
+    const cli = fileURLToPath(new URL('../../dist/src/cli/hotpath.js', import.meta.url));
+    execFileSync(process.execPath, [cli, 'profile', '--kernels', join(dir, 'kernel.mjs'), '--kernel', 'sum-to', '--input', input,
+      '--placement', 'native-worker', '--duration-ms', '1500', '--threads', '1', '--out', out], { stdio: 'pipe' });
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { workers: { native: { ms: Record<string, number>; busyShare: number } } };
+    expect(Object.keys(summary.workers.native.ms)).toEqual(['sum-to']);
+    // The worker does nothing but the native loop: nearly all its busy time.
+    expect(summary.workers.native.busyShare).toBeGreaterThan(0.5);
+  }, 60_000);
 });
