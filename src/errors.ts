@@ -26,6 +26,7 @@ export const ERRORS = {
   HP_ERR_POOL_CLOSED: { status: 503, message: 'The pool is closed' },
   HP_ERR_DEADLINE: { status: 504, message: 'The deadline passed before the task finished' },
   HP_ERR_WORKER_CRASHED: { status: 500, message: 'The worker running the task died' },
+  HP_ERR_REMOTE_UNAVAILABLE: { status: 503, message: 'Redis cannot be reached for the remote placement' },
   HP_ERR_NATIVE: { status: 500, message: 'The native kernel failed' },
   HP_ERR_KERNEL_FAILED: { status: 500, message: 'The kernel threw an error that is not a KernelError' },
   HP_ERR_INVALID_KERNEL: { status: 500, message: 'A kernel given to createPool is not valid' },

@@ -16,7 +16,8 @@ export { toplist, type ToplistInput, type ToplistItem, type ToplistResult } from
 export { fingerprint } from './kernels/fingerprint/index.js';
 export type { FingerprintInput, FingerprintResult } from './kernels/fingerprint/types.js';
 export { createPool, MAX_THREADS, Pool } from './pool/pool.js';
-export { PLACEMENTS } from './pool/types.js';
+export { PLACEMENTS, REMOTE_PLACEMENT } from './pool/types.js';
+export type { RemoteOptions } from './remote/client.js';
 export type {
   BuiltinKernels, KernelName, KernelStats, KernelTypes, Outcome, Percentiles, Placement, PoolOptions, PoolStats, PoolTopkInput,
   RunOptions, RunResult, Timing,

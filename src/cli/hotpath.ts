@@ -5,6 +5,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ main(argv:
   serve: { about: 'run the HTTP service (docs/http.md)', load: () => import('./serve.js') },
   bench: { about: 'benchmarks side by side: kernels, placements, pools, scaling, http, memory (docs/bench.md)', load: () => import('./bench.js') },
   profile: { about: 'CPU profiles of every thread and a per-task breakdown (docs/profiling.md)', load: () => import('./profile.js') },
+  worker: { about: 'take remote jobs from Redis and run them in a local pool (docs/remote.md)', load: () => import('./worker.js') },
 };
 
 function usage(): string {
@@ -28,7 +29,8 @@ if (name === undefined || name === '--help' || name === '-h' || name === 'help')
     const missing = /Cannot find package '([^']+)'/.exec((err as Error)?.message ?? '')?.[1];
     if ((err as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND' || missing === undefined) throw err;
     console.error(`hotpath ${name}: needs the package '${missing}', an optional peer dependency of hotpath.\n` +
-      `Install what the CLI uses beside it: npm install fastify pino prom-client wavefile autocannon`);
+      `Install what the CLI uses beside it: npm install fastify pino prom-client wavefile autocannon` +
+      (name === 'worker' ? ' bullmq' : ''));
     process.exit(1);
   }
   await command.main(rest);

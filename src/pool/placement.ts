@@ -16,12 +16,12 @@ export interface Route {
   /** The placement that will actually run. */
   placement: Placement;
   impl: Impl;
-  lane: 'inline' | 'worker' | 'async';
+  lane: 'inline' | 'worker' | 'async' | 'remote';
   /** A native placement runs its TS twin because the addon did not load. */
   fallback: boolean;
 }
 
-const TS_TWIN: Record<Exclude<Placement, 'auto'>, Placement> = {
+const TS_TWIN: Record<Exclude<Placement, 'auto' | 'remote'>, Placement> = {
   'ts-inline': 'ts-inline',
   'native-inline': 'ts-inline',
   'ts-worker': 'ts-worker',
@@ -30,7 +30,11 @@ const TS_TWIN: Record<Exclude<Placement, 'auto'>, Placement> = {
   'native-async': 'ts-worker',
 };
 
-export function route(requested: unknown, spec: KernelSpec): Route {
+export function route(requested: unknown, spec: KernelSpec, remote = false): Route {
+  if (requested === 'remote') {
+    if (!remote) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', "placement 'remote' needs a pool created with remote: { redis: 'redis://host:port' }");
+    return { placement: 'remote', impl: 'ts', lane: 'remote', fallback: false };
+  }
   if (typeof requested !== 'string' || requested === 'auto' || !PLACEMENTS.includes(requested as Placement)) {
     throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(requested)}; use one of ${PLACEMENTS.join(', ')}`);
   }
@@ -43,7 +47,7 @@ export function route(requested: unknown, spec: KernelSpec): Route {
   } else if (placement.startsWith('native') && !spec.hasSync && !(placement === 'native-async' && spec.hasAsync)) {
     // No native form, or its addon did not load: the kernel's run, and the result says so.
     fallback = true;
-    placement = TS_TWIN[placement as Exclude<Placement, 'auto'>];
+    placement = TS_TWIN[placement as keyof typeof TS_TWIN];
   }
   const impl: Impl = placement.startsWith('native') ? 'native' : 'ts';
   const lane = placement.endsWith('inline') ? 'inline' : placement === 'native-async' ? 'async' : 'worker';

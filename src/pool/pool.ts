@@ -15,6 +15,7 @@ import { isCatalog, type Catalog } from '../catalog/catalog.js';
 import { HotpathError } from '../errors.js';
 import { isKernel, type AnyKernel, type InputOf, type KernelContext, type ResultOf } from '../kernels/define.js';
 import { compiledModule, workerModuleUrl } from '../paths.js';
+import { RemoteClient } from '../remote/client.js';
 import type { AutoChoice } from './auto-choice.js';
 import { AutoPlanner } from './auto.js';
 import { ChainCount } from './chain.js';
@@ -91,6 +92,8 @@ export class Pool extends EventEmitter {
   private idleWaiters: (() => void)[] = [];
   private tracer: ((trace: TaskTrace) => void) | undefined;
   private readonly chain: ChainCount;
+  /** The `remote` placement's BullMQ client (src/remote), when createPool was given `remote`. */
+  private readonly remote: RemoteClient | undefined;
 
   constructor(options: PoolOptions = {}) {
     super();
@@ -109,7 +112,8 @@ export class Pool extends EventEmitter {
     this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 2);
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
     this.defaultPlacement = options.defaultPlacement ?? 'auto';
-    if (!PLACEMENTS.includes(this.defaultPlacement)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
+    this.remote = options.remote === undefined ? undefined : new RemoteClient(options.remote);
+    if (!PLACEMENTS.includes(this.defaultPlacement) && !(this.defaultPlacement === 'remote' && this.remote !== undefined)) throw new HotpathError('HP_ERR_INVALID_PLACEMENT', `unknown placement ${String(this.defaultPlacement)}`);
     this.graceMs = ms(options.cancelGraceMs, 'cancelGraceMs', 250);
     this.catalog = options.catalog;
     const kernels = poolKernels(options.kernels, options.builtins ?? true);
@@ -174,7 +178,7 @@ export class Pool extends EventEmitter {
 
   /** Resolves once every worker can take tasks; rejects with HP_ERR_WORKER_CRASHED if they cannot start. */
   ready(): Promise<void> {
-    return this.channels.ready(this.threads);
+    return Promise.all([this.channels.ready(this.threads), this.remote?.ready()]).then(() => undefined);
   }
 
   /**
@@ -218,7 +222,7 @@ export class Pool extends EventEmitter {
       checkRunOptions(options);
       const requested = options.placement ?? this.defaultPlacement;
       const auto = requested === 'auto';
-      let r: Route | undefined = auto ? undefined : route(requested, spec);
+      let r: Route | undefined = auto ? undefined : route(requested, spec, this.remote !== undefined);
       // Refused before a placement is known: counted under the one asked for.
       if (this.closing !== undefined) {
         this.book.counters(kernel, r?.placement ?? 'auto').outcomes.rejected++;
@@ -238,13 +242,18 @@ export class Pool extends EventEmitter {
         r = route(choice.placement, spec);
       }
       const counters = this.book.counters(kernel, r!.placement);
-      const task = new Task(kernel, spec, r!.placement, r!.impl, r!.fallback, r!.lane === 'inline' ? 'worker' : r!.lane, args,
+      const task = new Task(kernel, spec, r!.placement, r!.impl, r!.fallback, r!.lane === 'async' ? 'async' : 'worker', args,
         options.transfer ?? true, options.signal, resolve as (v: object) => void, reject, counters, calledAt, this.tracer);
       task.size = size;
       task.choice = choice;
       task.callsAt = this.slots.countCall();
       if (options.signal?.aborted) {
         task.settle('aborted', undefined, task.abortError());
+        return;
+      }
+      if (r!.lane === 'remote') {
+        // The worker validates the same input again: its pool runs it as a local call.
+        this.remote!.submit(task, input, options.deadlineMs);
         return;
       }
       if (r!.lane === 'inline') {
@@ -360,6 +369,7 @@ export class Pool extends EventEmitter {
         this.idleWaiters.push(resolve);
         this.checkIdle();
       });
+      await this.remote?.close();
       this.destroying = true;
       this.channels.close();
       await this.piscina.destroy();

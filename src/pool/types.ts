@@ -5,13 +5,21 @@ import type { echoKernel, spinKernel } from '../kernels/diagnostics.js';
 import type { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
 import type { topkKernel } from '../kernels/topk/kernel.js';
 import type { toplistKernel } from '../kernels/toplist/kernel.js';
+import type { RemoteOptions } from '../remote/client.js';
 import type { AutoChoice } from './auto-choice.js';
 
 export type { PoolTopkInput } from '../kernels/topk/kernel.js';
 
-/** Where a task runs (see docs/placements in the README). `auto` picks one of the others per call. */
-export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async' | 'auto';
+/**
+ * Where a task runs (see docs/placements in the README). `auto` picks one of
+ * the local ones per call, never `remote`; `remote` (a `hotpath worker` over
+ * Redis, docs/remote.md) exists only in a pool created with `remote`.
+ */
+export type Placement = 'ts-inline' | 'native-inline' | 'ts-worker' | 'native-worker' | 'native-async' | 'auto' | 'remote';
+/** The placements of every pool (those a service, a bench or a profile can ask any pool for): not `remote`. */
 export const PLACEMENTS: readonly Placement[] = ['ts-inline', 'native-inline', 'ts-worker', 'native-worker', 'native-async', 'auto'];
+/** The placement a pool created with `remote: { redis }` adds. */
+export const REMOTE_PLACEMENT = 'remote' satisfies Placement;
 
 /**
  * The kernels every pool knows by name (ours unless `builtins: false`, and
@@ -97,6 +105,11 @@ export interface PoolOptions {
   cancelGraceMs?: number;
   /** Per-worker V8 heap limits (worker_threads resourceLimits). Default: Node's. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
+  /**
+   * Adds the placement `remote`: tasks run on `hotpath worker` processes that
+   * take jobs from this Redis (BullMQ; install `bullmq`). See docs/remote.md.
+   */
+  remote?: RemoteOptions;
 }
 
 export interface Percentiles {

@@ -79,16 +79,16 @@ describe('examples/collatz from a scratch folder', () => {
 });
 
 describe('a project that embeds only the pool', () => {
-  it('installs none of fastify, pino, prom-client, autocannon or wavefile', () => {
+  it('installs none of fastify, pino, prom-client, autocannon, wavefile or bullmq', () => {
     const dir = join(scratch, 'pool-only');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pool-only', private: true, type: 'module', dependencies: { hotpath: `file:${tarball}` } }));
     npm(['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], dir);
     // npm lists the optional peers it did not install as UNMET: those are the point.
     const tree = npm(['ls', '--all', '--omit=dev', '--omit=optional', '--omit=peer'], dir).split('\n').filter((l) => !l.includes('UNMET')).join('\n');
-    for (const name of ['fastify', 'pino', 'prom-client', 'autocannon', 'wavefile']) expect(tree).not.toMatch(new RegExp(`\\b${name}@`));
+    for (const name of ['fastify', 'pino', 'prom-client', 'autocannon', 'wavefile', 'bullmq', 'ioredis']) expect(tree).not.toMatch(new RegExp(`\\b${name}@`));
     const installed = readdirSync(join(dir, 'node_modules'));
-    for (const name of ['fastify', 'pino', 'prom-client', 'autocannon', 'wavefile']) expect(installed).not.toContain(name);
+    for (const name of ['fastify', 'pino', 'prom-client', 'autocannon', 'wavefile', 'bullmq', 'ioredis']) expect(installed).not.toContain(name);
     expect(installed).toContain('piscina');
   }, 120_000);
 });
