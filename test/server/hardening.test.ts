@@ -3,6 +3,7 @@
 // Prototype-named keys, parser-level garbage, router errors, Expect, Host,
 // slow clients (408), charsets, duplicate keys, 1e309, broken WAV containers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duplicateKey } from '../../src/server/body.js';
 import { BAD_WAVS, patchedWav, PROTO_KEYS } from './adversarial.js';
 import { DIMS, listening, type Harness } from './helpers.js';
 import { codeOf, rawRequest, type RawResponse } from './raw.js';
@@ -141,5 +142,23 @@ describe('WAV containers', () => {
 
   it('the unpatched WAV is fine', async () => {
     expect((await send(post('/v1/fingerprint', 'audio/wav', patchedWav(() => undefined)))).status).toBe(200);
+  });
+});
+
+describe('duplicateKey (the scan behind the duplicate-key rule)', () => {
+  it.each([
+    ['{"a": 1, "b": 2}', undefined],
+    ['{"a": 1, "a": 2}', 'a'],
+    ['{"a": 1, "\\u0061": 2}', 'a'],
+    ['{"a": {"a": 1}, "b": "a"}', undefined],
+    ['[{"a": 1}, {"a": 2}]', undefined],
+    ['{"a": "}{[\\"", "a": 1}', 'a'],
+    ['{"x": "\\\\", "x": 1}', 'x'],
+    ['{"o": {"p": 1, "p": 2}}', 'p'],
+    ['{"a" : 1, "b": ["a", "a"]}', undefined],
+    ['"a"', undefined],
+  ])('%s -> %s', (text, dup) => {
+    JSON.parse(text); // the scan's precondition
+    expect(duplicateKey(text)).toBe(dup);
   });
 });
