@@ -121,6 +121,7 @@ export function helpText(): string {
     `  ${'-h, --help'.padEnd(28)} ${''.padEnd(26)} this text`,
     '',
     'SIGTERM or SIGINT drains: /readyz turns 503, in-flight requests finish, then',
-    'the process exits 0. A second signal, or the drain timeout, forces exit 1.',
+    'the process exits 0. The drain timeout forces exit 1; a second signal ends',
+    'the process at once, by that signal.',
   ].join('\n');
 }
