@@ -116,6 +116,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
       throw httpError('HP_ERR_BAD_HTTP', 'an HTTP/1.1 request must have a Host header (RFC 9112, section 3.2)');
     }
+    // Bodies are read as sent: a compressed one would be parsed as garbage (RFC 9110, section 8.4.1: 415).
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      throw httpError('HP_ERR_UNSUPPORTED_MEDIA_TYPE', `content-encoding '${encoding.slice(0, 40)}' is not supported: send the body uncompressed`);
+    }
   });
   app.addHook('onSend', async (_request, reply) => {
     // Draining: every response closes its connection, so a keep-alive client

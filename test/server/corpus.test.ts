@@ -176,6 +176,10 @@ for (const path of ['/v1/recommend', '/v1/toplist', '/v1/fingerprint']) {
   add(`${path} a body without content-type`, req('POST', path, [], '{"itemId": 1}'));
 }
 add('recommend octet-stream', octet('/v1/recommend', Buffer.alloc(8)));
+for (const encoding of ['gzip', 'br', 'deflate', 'x-gzip', 'compress', 'zstd']) {
+  add(`recommend content-encoding: ${encoding}`, json('/v1/recommend', '{"itemId": 1}', [`content-encoding: ${encoding}`]));
+  add(`toplist content-encoding: ${encoding}`, octet('/v1/toplist?k=2', Buffer.alloc(8), [`content-encoding: ${encoding}`]));
+}
 add('fingerprint JSON', json('/v1/fingerprint', '{"samples": [0.1]}'));
 for (const charset of ['utf-16', 'UTF-16LE', 'utf-16be', 'latin1', 'iso-8859-1', 'us-ascii', 'utf-7', 'shift_jis', '"utf-32"', 'utf-8x', '']) {
   add(`recommend charset=${charset}`, req('POST', '/v1/recommend', [`content-type: application/json; charset=${charset}`], '{"itemId": 1}'));

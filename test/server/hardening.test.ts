@@ -130,6 +130,15 @@ describe('bodies', () => {
     expectCoded(await send(post('/v1/recommend', `application/json; charset=${charset}`, '{"itemId": 1}')), 415, 'HP_ERR_UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it.each(['gzip', 'br', 'deflate', 'gzip, identity'])('content-encoding: %s: 415 HP_ERR_UNSUPPORTED_MEDIA_TYPE (the body would be parsed as sent)', async (encoding) => {
+    expectCoded(await send(post('/v1/recommend', 'application/json', '{"itemId": 1}', `content-encoding: ${encoding}\r\n`)), 415, 'HP_ERR_UNSUPPORTED_MEDIA_TYPE');
+    expectCoded(await send(post('/v1/toplist?k=1', 'application/octet-stream', Buffer.alloc(8), `content-encoding: ${encoding}\r\n`)), 415, 'HP_ERR_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('content-encoding: identity is taken', async () => {
+    expect((await send(post('/v1/recommend', 'application/json', '{"itemId": 1}', 'content-encoding: identity\r\n'))).status).toBe(200);
+  });
+
   it.each(['utf-8', 'UTF-8', '"utf-8"', 'utf8'])('charset=%s is taken', async (charset) => {
     expect((await send(post('/v1/recommend', `application/json; charset=${charset}`, '{"itemId": 1}'))).status).toBe(200);
   });
