@@ -5,6 +5,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ main(argv:
   serve: { about: 'run the HTTP service (docs/http.md)', load: () => import('./serve.js') },
   bench: { about: 'benchmarks side by side: kernels, placements, pools, scaling, http, memory (docs/bench.md)', load: () => import('./bench.js') },
   profile: { about: 'CPU profiles of every thread and a per-task breakdown (docs/profiling.md)', load: () => import('./profile.js') },
+  batch: { about: 'batch toplist: a file of events split into remote jobs, merged exactly (docs/remote.md)', load: () => import('./batch.js') },
   worker: { about: 'take remote jobs from Redis and run them in a local pool (docs/remote.md)', load: () => import('./worker.js') },
 };
 

@@ -7,7 +7,7 @@ export default function setup(): (() => void) | undefined {
   const found = spawnSync('/bin/sh', ['-c', 'command -v redis-server']).status === 0;
   if (found || process.env.HOTPATH_REQUIRE_REDIS === '1') return undefined;
   return () => {
-    console.log('hotpath: the remote tests (test/remote/remote.test.ts, test/remote/faults.test.ts) could not run: no redis-server on PATH; ' +
+    console.log('hotpath: the remote tests (test/remote/remote.test.ts, faults.test.ts, batch.test.ts) could not run: no redis-server on PATH; ' +
       'install it (apt-get install redis-server) to run them; HOTPATH_REQUIRE_REDIS=1 makes its absence a failure');
   };
 }
