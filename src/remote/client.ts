@@ -259,8 +259,9 @@ export class RemoteClient {
     try {
       await this.redis!.publish(cancelChannel(this.prefix), p.jobId);
       const { queue } = await this.kernelQueue(p.kernel);
-      const removed = await queue.remove(p.jobId);
-      if (removed === 1 && p.inKey !== undefined) await this.redis!.del(p.inKey);
+      await queue.remove(p.jobId);
+      // Removed, or already read by the worker running it (which then stops).
+      this.dropInput(p);
     } catch {
       // Redis is away: the job's own deadline (in its data) or the worker's
       // payload TTL ends it; the caller has its answer already.
@@ -271,6 +272,7 @@ export class RemoteClient {
     const p = this.pending.get(jobId);
     if (p === undefined) return;
     this.pending.delete(jobId);
+    this.dropInput(p);
     this.answer(p, value as JobReturn).catch((err: unknown) => {
       p.task.settle('error', undefined, err instanceof HotpathError ? err : unavailable(`reading the answer of ${p.kernel} job ${jobId}: ${(err as Error).message}`, err));
     }).finally(() => this.checkIdle());
@@ -313,10 +315,16 @@ export class RemoteClient {
     const p = this.pending.get(jobId);
     if (p === undefined) return;
     this.pending.delete(jobId);
+    this.dropInput(p);
     // attempts: 1 and kernel errors come back as answers: a failed job is one
     // BullMQ gave up on (stalled more than maxStalledCount: its workers died).
     p.task.settle('error', undefined, new HotpathError('HP_ERR_WORKER_CRASHED', `${p.kernel}: remote job ${jobId} failed: ${reason}`));
     this.checkIdle();
+  }
+
+  /** The job is over: its input key (if it had one) is no longer needed. */
+  private dropInput(p: Pending): void {
+    if (p.inKey !== undefined) void this.redis!.del(p.inKey).catch(() => {});
   }
 
   private checkIdle(): void {

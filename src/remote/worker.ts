@@ -180,7 +180,9 @@ export async function startWorker(options: WorkerOptions): Promise<RemoteWorker>
     } finally {
       running.delete(id);
       active.dec({ kernel });
-      if ('k' in i) void redis.del(i.k).catch(() => {});
+      // The input key stays: if this process dies before BullMQ records the
+      // answer, the job runs again and needs it. The caller deletes it when
+      // it has its answer (or its TTL does).
     }
   }
 
