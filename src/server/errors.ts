@@ -61,19 +61,21 @@ function fromValidation(err: FastifyError & { validation?: AjvError[]; validatio
   const first = err.validation?.[0];
   const where = err.validationContext ?? 'request';
   if (first === undefined) return { status: 400, code: 'HP_ERR_BAD_REQUEST', message: err.message };
-  let field = first.instancePath.split('/')[1] ?? '';
-  let message: string;
   if (first.keyword === 'additionalProperties') {
     // An unknown field is a bad request whatever its name: '?k=' where the
     // route takes no k is not an invalid k.
     const unknown = String(first.params.additionalProperty);
     return { status: 400, code: 'HP_ERR_BAD_REQUEST', message: `${where} has an unknown field '${unknown}' (unknown fields are refused, not ignored)` };
-  } else if (where === 'body' && first.keyword === 'type' && /^\/vector\/\d+$/.test(first.instancePath) &&
+  }
+  if (where === 'body' && first.keyword === 'type' && /^\/vector\/\d+$/.test(first.instancePath) &&
       typeof valueAt(request?.body, first.instancePath) === 'number') {
     // JSON.parse reads 1e309 as Infinity, which the schema's 'number' refuses:
     // it is a value beyond float32, like 1e39, not a wrong type.
     return { status: 400, code: 'HP_ERR_NON_FINITE', message: `body${first.instancePath.replaceAll('/', '.')} is beyond the float64 range (parsed as Infinity)` };
-  } else if (first.keyword === 'required') {
+  }
+  let field = first.instancePath.split('/')[1] ?? '';
+  let message: string;
+  if (first.keyword === 'required') {
     field = String(first.params.missingProperty);
     message = `${where} must have '${field}'`;
   } else if (first.keyword === 'pattern') {
