@@ -11,7 +11,7 @@ import { codeOf, rawRequest, type RawResponse } from './raw.js';
 let h: Harness & { port: number };
 beforeAll(async () => {
   // A short request timeout so that the 408 tests run in a fraction of a second.
-  h = await listening({}, { requestTimeoutMs: 300 });
+  h = await listening({}, { requestTimeoutMs: 500 });
 });
 afterAll(async () => {
   await h.close();
