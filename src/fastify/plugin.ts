@@ -20,6 +20,12 @@ export interface HotpathPluginOptions {
   metrics?: Registry | boolean;
   /** Close the pool (finishing what it accepted) on app.close(). Default true. */
   closePool?: boolean;
+  /**
+   * Answer HotpathError and KernelError from routes (the app's own handler
+   * gets everything else). False for an app whose error handler answers
+   * them itself, with replyWithError(). Default true.
+   */
+  errorHandler?: boolean;
 }
 
 declare module 'fastify' {
@@ -79,13 +85,8 @@ async function metricsRegistry(option: Registry | boolean | undefined): Promise<
   }
 }
 
-async function hotpath(app: FastifyInstance, options: HotpathPluginOptions): Promise<void> {
-  const { pool } = options;
-  if (typeof pool?.run !== 'function' || typeof pool.close !== 'function') {
-    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'hotpath/fastify: pass { pool } from createPool()');
-  }
-  app.decorate('hotpath', pool);
-
+/** The plugin's error handler: ours and kernels' errors, the rest to the handler the app had. */
+function answerErrors(app: FastifyInstance, pool: Pool): void {
   const previous = app.errorHandler;
   app.setErrorHandler(function hotpathErrors(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     if (replyWithError(err, reply, pool)) {
@@ -96,7 +97,16 @@ async function hotpath(app: FastifyInstance, options: HotpathPluginOptions): Pro
     }
     return previous.call(this, err, request, reply);
   });
+}
 
+async function hotpath(app: FastifyInstance, options: HotpathPluginOptions): Promise<void> {
+  const { pool } = options;
+  if (typeof pool?.run !== 'function' || typeof pool.close !== 'function') {
+    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'hotpath/fastify: pass { pool } from createPool()');
+  }
+  app.decorate('hotpath', pool);
+
+  if (options.errorHandler ?? true) answerErrors(app, pool);
   const registry = await metricsRegistry(options.metrics);
   if (registry !== undefined) {
     const { poolMetrics } = await import('../metrics/prometheus.js');

@@ -104,9 +104,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.server.on('checkExpectation', expectationFailed);
   const metrics = createMetrics();
   // The pool comes in as a user's app embeds it: app.hotpath, its metrics in
-  // the service's registry, HotpathErrors answered as the contract says.
+  // the service's registry. Errors go to the service's own handler (it
+  // answers every code, ours and Fastify's, in the contract's shape), and
   // main.ts closes the pool itself, after the drain.
-  void app.register(hotpath, { pool, metrics: metrics.registry, closePool: false });
+  void app.register(hotpath, { pool, metrics: metrics.registry, closePool: false, errorHandler: false });
   app.decorate('service', { catalog, metrics, state: { ready: true, draining: false } });
   app.setErrorHandler(errorHandler(pool));
   app.setNotFoundHandler(notFoundHandler);
