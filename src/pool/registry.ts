@@ -119,7 +119,7 @@ function bind(addon: NativeAddon, fn: unknown, name: string): Call | undefined {
   if (typeof f !== 'function') {
     throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${name}: its addon exports no function ${fn}`);
   }
-  return namedCall(f, name);
+  return namedCall(f as (args: unknown, flag: Int32Array | undefined) => unknown, name);
 }
 
 /**
@@ -129,7 +129,7 @@ function bind(addon: NativeAddon, fn: unknown, name: string): Call | undefined {
  * (src/profile/native.ts). Kernel names are /^[a-z][a-z0-9-]*$/: the
  * identifier is safe to build.
  */
-function namedCall(f: Function, kernel: string): Call {
+function namedCall(f: (args: unknown, flag: Int32Array | undefined) => unknown, kernel: string): Call {
   const id = `${NATIVE_FRAME_PREFIX}${kernel.replace(/-/g, '_')}`;
   return new Function('f', `return function ${id}(args, ctx) { return f(args, ctx.flag); }`)(f) as Call;
 }

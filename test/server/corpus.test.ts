@@ -9,7 +9,7 @@
 // Then /healthz still answers 200.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_WAVS, patchedWav, PROTO_KEYS } from './adversarial.js';
-import { DIMS, int16Tone, ITEMS, listening, wavBytes, type Harness } from './helpers.js';
+import { DIMS, ITEMS, listening, wavBytes, type Harness } from './helpers.js';
 import { codeOf, rawRequest, type RawResponse } from './raw.js';
 
 let h: Harness & { port: number };

@@ -1,7 +1,7 @@
 // Over a real socket (app.listen on an ephemeral port): an oversized upload
 // receives its 413 instead of a reset connection, and a client that hangs up
 // cancels its queued task.
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './helpers.js';
