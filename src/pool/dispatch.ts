@@ -20,8 +20,7 @@ import { kernelContext } from './registry.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from './stats.js';
 import { outcomeOf, type Task } from './task.js';
-import { Packer, unpack } from './pack.js';
-import { ANSWER_STRIDE, OK, pushTask, RESULT_AT, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
+import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
 
 export class Dispatcher {
   /** Messages sent to worker threads, and the tasks they carried. */
@@ -154,7 +153,6 @@ export class Dispatcher {
     const transferList: ArrayBuffer[] = [];
     const message: WireMessage = [];
     const moved: Task[] = [];
-    const packer = new Packer('input');
     let workMs = 0;
     for (const task of batch) {
       this.prepare(task);
@@ -162,11 +160,9 @@ export class Dispatcher {
       const est = task.counters.runEstimate;
       workMs += est.known ? est.ms : Infinity;
       const n = transferList.length;
-      const packed = packer.add(message.length, task.args, task.transfer, transferList);
-      pushTask(message, task.spec.code, task.impl, task.slot, task.callsAt, packed ? 0 : task.spec.toWire(task.args, task.transfer, transferList));
+      pushTask(message, task.spec.code, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
       if (transferList.length > n) moved.push(task);
     }
-    packer.finish(message, transferList);
     try {
       this.channels.send(ch, batch, message, transferList, workMs);
     } catch (err) {
@@ -212,7 +208,6 @@ export class Dispatcher {
 
   /** A worker's answer to a batch, or (no answer) the error that lost it: channels.ts calls this. */
   answered(batch: Task[], answer: WireAnswer | undefined, err?: HotpathError): void {
-    if (answer !== undefined) unpack(answer, ANSWER_STRIDE, RESULT_AT, true);
     this.finish(batch, this.workerLane, answer, err);
   }
 

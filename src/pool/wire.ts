@@ -26,14 +26,10 @@ export interface WorkerInit {
  *   [i]     kernel code x 2 + (1 if native)
  *   [i + 1] the task's slot (cancel flag and thread mark, slots.ts)
  *   [i + 2] the pool's call count when run() took it (slots.ts)
- *   [i + 3] the kernel's wire input (KernelSpec.toWire), or 0 where it is packed
- * then, when any task's input was packed (pack.ts), one more entry: the
- * trailer [arena, shapes, values] that unpack() turns back into inputs.
+ *   [i + 3] the kernel's wire input (KernelSpec.toWire)
  */
 export type WireMessage = unknown[];
 export const TASK_STRIDE = 4;
-/** Where a task's input is, from its first entry. */
-export const INPUT_AT = 3;
 
 export function pushTask(message: WireMessage, code: number, impl: Impl, slot: number, callsAt: number, input: unknown): void {
   message.push(code * 2 + (impl === 'native' ? 1 : 0), slot, callsAt, input);
@@ -53,11 +49,9 @@ export const inputAt = (message: WireMessage, i: number): unknown => message[i +
  *   [j + 2] runMs
  *   [j + 3] the raw result (OK) or a WireError
  *   [j + 4] cpuMs: the run's CPU time where the worker read it (cpu-clock.ts), else runMs
- * then, when any result was packed (pack.ts; [j + 3] is then 0), the trailer.
  */
 export type WireAnswer = unknown[];
 export const ANSWER_STRIDE = 5;
-export const RESULT_AT = 3;
 export const OK = 0;
 export const ERROR = 1;
 export const SKIPPED = 2;

@@ -19,8 +19,7 @@ import { cpuClock } from './cpu-clock.js';
 import { listenForControl } from './profiling-worker.js';
 import { kernelContext, Registry } from './registry.js';
 import { DONE, SLOT_WORDS, Slots } from './slots.js';
-import { Packer, unpack } from './pack.js';
-import { callsAtOf, codeAt, ERROR, implAt, INPUT_AT, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
+import { callsAtOf, codeAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
@@ -77,7 +76,7 @@ const CPU_TIMED_MS = 0.05;
 const lastRun: number[] = [];
 
 /** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
-function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[], packer: Packer): void {
+function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
   const spec = registry.specs[codeAt(message, i)];
   const slot = slotAt(message, i);
   const code = message[i] as number;
@@ -93,12 +92,8 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
       const raw = spec.run(inputAt(message, i), implAt(message, i), ctx);
       const runMs = performance.now() - t0;
       lastRun[code] = runMs;
-      // Small typed arrays of the result go in the answer's arena (pack.ts),
-      // larger ones spanning their own buffer move.
-      const j = answer.length;
-      const packed = packer.add(j, raw, true, transfer);
-      if (!packed) for (const b of spec.resultTransfer(raw)) if (b !== packer.keep) transfer.push(b);
-      answer.push(OK, startedAt, runMs, packed ? 0 : raw, c0 === c0 ? Math.min(runMs, cpu!() - c0) : runMs);
+      for (const b of spec.resultTransfer(raw)) transfer.push(b);
+      answer.push(OK, startedAt, runMs, raw, c0 === c0 ? Math.min(runMs, cpu!() - c0) : runMs);
     } catch (err) {
       const runMs = performance.now() - t0;
       answer.push(ERROR, startedAt, runMs, toWire(err), runMs);
@@ -112,19 +107,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
 
 /** Runs every task of a message; result buffers that move with the answer go to `transfer`. */
 export function runMessage(message: WireMessage, transfer: ArrayBuffer[]): WireAnswer {
-  const arena = unpackMessage(message);
   const answer: WireAnswer = [];
-  const packer = new Packer('result', arena);
-  for (let i = 0; i < message.length; i += TASK_STRIDE) runOne(message, i, answer, transfer, packer);
-  packer.finish(answer, transfer);
+  for (let i = 0; i < message.length; i += TASK_STRIDE) runOne(message, i, answer, transfer);
   return answer;
-}
-
-/**
- * Turns a message's packed inputs (pack.ts) back into objects, with views
- * into the message's arena, and drops its trailer; returns the arena. A
- * message already unpacked is left as it is.
- */
-export function unpackMessage(message: WireMessage): ArrayBuffer | undefined {
-  return unpack(message, TASK_STRIDE, INPUT_AT, false);
 }
