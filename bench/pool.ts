@@ -3,12 +3,13 @@
 // Piscina, tinypool, workerpool, poolifier and a raw worker_threads pool,
 // trivial and 100 µs tasks, same threads, same depth, and a lone task's
 // round trip; then the target ratios quoted in issue notes.
-// Usage: node dist/bench/pool.js [--quick] [--threads 2] [--inflight 32] [--seconds S] [--rounds N] [--json FILE]
+// Usage: node dist/bench/pool.js [--quick] [--threads 2] [--inflight 32] [--seconds S] [--rounds N] [--systems a,b] [--json FILE]
+// --systems: only these pools (names as in the table, comma-separated), e.g. hotpath,piscina,'raw worker_threads'
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runBench } from './run.js';
 
-const USAGE = 'Usage: node dist/bench/pool.js [--quick] [--threads 2] [--inflight 32] [--seconds S] [--rounds N] [--json FILE]';
+const USAGE = 'Usage: node dist/bench/pool.js [--quick] [--threads 2] [--inflight 32] [--seconds S] [--rounds N] [--systems a,b] [--json FILE]';
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -16,6 +17,7 @@ const { values: args } = parseArgs({
     inflight: { type: 'string' },
     seconds: { type: 'string' },
     rounds: { type: 'string' },
+    systems: { type: 'string' },
     json: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -30,6 +32,7 @@ const { results } = await runBench({
     if (args.inflight !== undefined) p.pool.inflight = Number(args.inflight);
     if (args.seconds !== undefined) p.pool.windowMs = Number(args.seconds) * 1000;
     if (args.rounds !== undefined) p.rounds = Number(args.rounds);
+    if (args.systems !== undefined) p.pool = { ...p.pool, systems: args.systems.split(',').map((x) => x.trim()) };
     return p;
   },
 });

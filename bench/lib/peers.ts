@@ -12,6 +12,8 @@ export interface PoolUnderTest {
   name: string;
   trivial(v: number): Promise<unknown>;
   busy(us: number): Promise<unknown>;
+  /** toplist of `events` (top `k`): hotpath's kernel in ts-worker; the peers run its TypeScript (toplistTs) in their workers. */
+  toplist(events: Uint32Array, k: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -23,7 +25,8 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
     name: 'hotpath',
     make: async (threads) => {
       const p = await createPool({ threads });
-      return { name: 'hotpath', trivial: (v) => p.run('echo', v, { placement: 'ts-worker' }), busy: (us) => p.run('spin', { us }, { placement: 'ts-worker' }), close: () => p.close() };
+      return { name: 'hotpath', trivial: (v) => p.run('echo', v, { placement: 'ts-worker' }), busy: (us) => p.run('spin', { us }, { placement: 'ts-worker' }),
+        toplist: (events, k) => p.run('toplist', { events, k }, { placement: 'ts-worker' }), close: () => p.close() };
     },
   },
   {
@@ -31,7 +34,8 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
     name: 'hotpath maxBatch:1',
     make: async (threads) => {
       const p = await createPool({ threads, maxBatch: 1 });
-      return { name: 'hotpath maxBatch:1', trivial: (v) => p.run('echo', v, { placement: 'ts-worker' }), busy: (us) => p.run('spin', { us }, { placement: 'ts-worker' }), close: () => p.close() };
+      return { name: 'hotpath maxBatch:1', trivial: (v) => p.run('echo', v, { placement: 'ts-worker' }), busy: (us) => p.run('spin', { us }, { placement: 'ts-worker' }),
+        toplist: (events, k) => p.run('toplist', { events, k }, { placement: 'ts-worker' }), close: () => p.close() };
     },
   },
   { name: 'piscina', make: async (threads) => piscina('piscina', new Piscina({ filename: peerWorker.href, minThreads: threads, maxThreads: threads })) },
@@ -44,7 +48,7 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
     make: async (threads) => {
       const { Tinypool } = await import('tinypool');
       const p = new Tinypool({ filename: peerWorker.href, minThreads: threads, maxThreads: threads });
-      return { name: 'tinypool', trivial: (v) => p.run({ v }), busy: (us) => p.run({ us }), close: () => p.destroy() };
+      return { name: 'tinypool', trivial: (v) => p.run({ v }), busy: (us) => p.run({ us }), toplist: (events, k) => p.run({ events, k }), close: () => p.destroy() };
     },
   },
   {
@@ -53,7 +57,7 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
       const { pool } = await import('workerpool');
       const p = pool(fileURLToPath(new URL('../workers/workerpool-worker.js', import.meta.url)), { minWorkers: threads, maxWorkers: threads, workerType: 'thread' });
       return {
-        name: 'workerpool', trivial: (v) => p.exec('task', [{ v }]), busy: (us) => p.exec('task', [{ us }]),
+        name: 'workerpool', trivial: (v) => p.exec('task', [{ v }]), busy: (us) => p.exec('task', [{ us }]), toplist: (events, k) => p.exec('task', [{ events, k }]),
         close: async () => { await p.terminate(); },
       };
     },
@@ -63,7 +67,7 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
     make: async (threads) => {
       const { FixedThreadPool } = await import('poolifier');
       const p = new FixedThreadPool(threads, fileURLToPath(new URL('../workers/poolifier-worker.js', import.meta.url)));
-      return { name: 'poolifier', trivial: (v) => p.execute({ v }), busy: (us) => p.execute({ us }), close: () => settleWithin(p.destroy(), 2000) };
+      return { name: 'poolifier', trivial: (v) => p.execute({ v }), busy: (us) => p.execute({ us }), toplist: (events, k) => p.execute({ events, k }), close: () => settleWithin(p.destroy(), 2000) };
     },
   },
   {
@@ -72,7 +76,7 @@ const SYSTEMS: { name: string; make: (threads: number) => Promise<PoolUnderTest>
     make: async (threads) => {
       const p = new RawPool(new URL('../workers/raw-worker.js', import.meta.url), threads);
       await p.ready();
-      return { name: 'raw worker_threads', trivial: (v) => p.run({ v }), busy: (us) => p.run({ us }), close: () => p.close() };
+      return { name: 'raw worker_threads', trivial: (v) => p.run({ v }), busy: (us) => p.run({ us }), toplist: (events, k) => p.run({ events, k }), close: () => p.close() };
     },
   },
 ];
@@ -90,16 +94,17 @@ async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 function piscina(name: string, p: Piscina): PoolUnderTest {
-  return { name, trivial: (v) => p.run({ v }), busy: (us) => p.run({ us }), close: () => p.destroy() };
+  return { name, trivial: (v) => p.run({ v }), busy: (us) => p.run({ us }), toplist: (events, k) => p.run({ events, k }), close: () => p.destroy() };
 }
 
 export const SYSTEM_NAMES = SYSTEMS.map((s) => s.name);
 
 /** Starts every system that can start; the others come back in `missing` with the reason. */
-export async function startSystems(threads: number): Promise<{ systems: PoolUnderTest[]; missing: { name: string; reason: string }[] }> {
+export async function startSystems(threads: number, only?: string[]): Promise<{ systems: PoolUnderTest[]; missing: { name: string; reason: string }[] }> {
   const systems: PoolUnderTest[] = [];
   const missing: { name: string; reason: string }[] = [];
   for (const s of SYSTEMS) {
+    if (only !== undefined && !only.includes(s.name)) continue;
     try {
       const sys = await s.make(threads);
       await sys.trivial(0); // the first task waits for the threads to start (about 55 ms each)

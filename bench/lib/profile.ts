@@ -16,7 +16,7 @@ export interface Profile {
    * against the best fixed placement the sweep found (placements-check.ts).
    */
   placements: { sizes: SizeName[]; windowMs: number; checkRounds: number; checkWindowMs: number };
-  pool: { windowMs: number; warmupMs: number; inflight: number };
+  pool: { windowMs: number; warmupMs: number; inflight: number; systems?: string[] };
   scaling: { windowMs: number; items: number };
   http: { seconds: number; warmupSeconds: number; connections: number; items: number };
   memory: { items: number; workers: number };

@@ -1,4 +1,7 @@
-// Suite `pool`: dispatch overhead. Trivial tasks (return the input) and
+// Suite `pool`: dispatch overhead. Trivial tasks (return the input), the
+// smallest real call (toplist of one event: a Uint32Array(1), k 1), a 4 KB
+// one (toplist of 1024 events, k 10: the peers run the same TypeScript
+// toplist in their workers and return its raw typed arrays) and
 // 100 µs busy tasks through hotpath (batched, and with batching off), plain
 // Piscina (default and atomics:'async'), tinypool, workerpool, poolifier and
 // a raw worker_threads pool: same threads, same tasks in flight; and a lone
@@ -11,13 +14,25 @@ import { ratio, type CaseResult, type Ratio, type SuiteOutcome, type Verdict } f
 import { metric, noisy, pickBest } from '../lib/stats.js';
 import type { Suite, SuiteContext } from '../lib/suite.js';
 
-export type Workload = 'trivial' | 'busy 100us' | 'lone trivial';
-export const WORKLOADS: Workload[] = ['trivial', 'busy 100us', 'lone trivial'];
+export type Workload = 'trivial' | 'toplist 1 event' | 'toplist 4 KB' | 'busy 100us' | 'lone trivial';
+export const WORKLOADS: Workload[] = ['trivial', 'toplist 1 event', 'toplist 4 KB', 'busy 100us', 'lone trivial'];
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 let n = 0;
+/**
+ * One play event; 1024 events (4 KB) over 256 ids. Each call gets its own
+ * copy, as each request has its own data: one array shared by every call
+ * would be cloned once per batched message (structured clone keeps identity).
+ */
+const ONE_EVENT = Uint32Array.of(7);
+const EVENTS_4KB = Uint32Array.from({ length: 1024 }, (_, i) => Math.imul(i, 2654435761) >>> 24);
 function submitter(sys: PoolUnderTest, w: Workload): () => Promise<unknown> {
-  return w === 'busy 100us' ? () => sys.busy(100) : () => sys.trivial(n++);
+  switch (w) {
+    case 'busy 100us': return () => sys.busy(100);
+    case 'toplist 1 event': return () => sys.toplist(ONE_EVENT.slice(), 1);
+    case 'toplist 4 KB': return () => sys.toplist(EVENTS_4KB.slice(), 10);
+    default: return () => sys.trivial(n++);
+  }
 }
 
 /** The ratios quoted in issue notes (bench:pool prints them with their targets). */
@@ -35,16 +50,20 @@ function poolRatios(get: (w: Workload, name: string) => CaseResult | undefined):
     add(`${w}: hotpath / raw ops/s`, m(w, 'hotpath', 'ops/s'), m(w, 'raw worker_threads', 'ops/s'), w === 'trivial' ? '>= 0.80' : '>= 0.95');
     add(`${w}: hotpath / piscina ops/s`, m(w, 'hotpath', 'ops/s'), m(w, 'piscina', 'ops/s'), w === 'trivial' ? '>= 4' : undefined);
   }
+  add('toplist 1 event: hotpath / raw ops/s', m('toplist 1 event', 'hotpath', 'ops/s'), m('toplist 1 event', 'raw worker_threads', 'ops/s'), '>= 1.5');
+  add('toplist 1 event: hotpath / piscina ops/s', m('toplist 1 event', 'hotpath', 'ops/s'), m('toplist 1 event', 'piscina', 'ops/s'), '>= 4');
+  add('toplist 4 KB: hotpath / raw ops/s', m('toplist 4 KB', 'hotpath', 'ops/s'), m('toplist 4 KB', 'raw worker_threads', 'ops/s'), '>= 1.2');
+  add('toplist 4 KB: hotpath / piscina ops/s', m('toplist 4 KB', 'hotpath', 'ops/s'), m('toplist 4 KB', 'piscina', 'ops/s'));
   add('lone trivial: hotpath / piscina p50 round trip', m('lone trivial', 'hotpath', 'p50'), m('lone trivial', 'piscina', 'p50'), '<= 1.00');
   return out;
 }
 
 async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
-  const { windowMs, warmupMs, inflight } = ctx.profile.pool;
+  const { windowMs, warmupMs, inflight, systems: only } = ctx.profile.pool;
   const rounds = ctx.profile.rounds;
   const threads = ctx.threads;
   const depth = (w: Workload) => (w === 'lone trivial' ? 1 : inflight);
-  const { systems, missing } = await startSystems(threads);
+  const { systems, missing } = await startSystems(threads, only);
   for (const m of missing) ctx.progress.note(`pool: ${m.name} skipped (${m.reason})`);
   try {
     ctx.progress.begin('pool', WORKLOADS.length * systems.length * (rounds + 1));

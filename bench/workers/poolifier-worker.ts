@@ -3,4 +3,4 @@
 import { ThreadWorker } from 'poolifier';
 import task from './piscina-worker.js';
 
-export default new ThreadWorker((input?: { us?: number; v?: unknown }) => task(input ?? {}));
+export default new ThreadWorker((input?: { us?: number; v?: unknown; events?: Uint32Array; k?: number }) => task(input ?? {}));

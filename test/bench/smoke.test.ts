@@ -76,8 +76,8 @@ describe('hotpath bench --smoke', () => {
     for (const r of again) expect(r.target, r.name).toBe('<= 1.10');
     // Every peer pool ran (they are devDependencies: installed here).
     expect(new Set(suite('pool').cases.map((c) => c.labels.pool))).toEqual(new Set(SYSTEM_NAMES));
-    expect(new Set(suite('pool').cases.map((c) => c.labels.workload))).toEqual(new Set(['trivial', 'busy 100us', 'lone trivial']));
-    expect(suite('pool').cases).toHaveLength(SYSTEM_NAMES.length * 3);
+    expect(new Set(suite('pool').cases.map((c) => c.labels.workload))).toEqual(new Set(['trivial', 'toplist 1 event', 'toplist 4 KB', 'busy 100us', 'lone trivial']));
+    expect(suite('pool').cases).toHaveLength(SYSTEM_NAMES.length * 5);
     const threads = Array.from({ length: availableParallelism() }, (_, i) => i + 1);
     expect(ids('scaling')).toEqual(['native-worker', 'ts-worker'].flatMap((p) => threads.map((t) => `scaling/topk/${p}/threads-${t}`)).sort());
     expect(ids('http')).toEqual(['recommend', 'toplist', 'fingerprint'].flatMap((r) => PLACEMENTS.map((p) => `http/${r}/${p}`)).sort());

@@ -55,7 +55,10 @@ class CountTable {
 
 export function toplistTs(args: ToplistArgs, cancel?: Int32Array): ToplistRaw {
   const { events, k } = args;
-  let table = new CountTable(1024);
+  // Sized for the input up to 1024 slots: a fixed 1024 (9 KB of zeroed
+  // tables) was 3.5 of the 8 us a one-event toplist took here, and the
+  // table still grows at 1/2 load.
+  let table = new CountTable(Math.min(1024, Math.max(8, 2 ** Math.ceil(Math.log2(2 * events.length)))));
   for (let i = 0; i < events.length; i++) {
     if ((i & (CANCEL_EVERY - 1)) === 0 && isCancelled(cancel)) throw abortedError('toplist');
     table.add(events[i], 1);
