@@ -317,7 +317,7 @@ export class Dispatcher {
    * flag for `graceMs`, end its worker (Piscina starts a new one; other tasks
    * in that worker's batch then fail with HP_ERR_WORKER_CRASHED). A native
    * call cannot be interrupted, so a worker stuck in one frees its core only
-   * when the call returns (FACTS.md).
+   * when the call returns (worker.terminate() waits for it).
    */
   cancelRunning(task: Task, graceMs: number): void {
     this.slots.cancel(task.slot);

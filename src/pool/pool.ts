@@ -141,7 +141,7 @@ export class Pool extends EventEmitter {
       minThreads: this.threads,
       maxThreads: this.threads,
       // A fixed-size pool: idle workers are never reaped, so bursty load pays
-      // no respawn (about 55 ms a worker here, FACTS.md).
+      // no respawn (about 55 ms a worker on this 2-core machine).
       idleTimeout: 2 ** 31 - 1,
       // A worker gets its next task while it runs the current one: the
       // message round trip is hidden (trivial tasks +24% here, bench:pool).
@@ -150,7 +150,8 @@ export class Pool extends EventEmitter {
       // Tasks come over our own channels (channels.ts): Piscina's task port
       // stays unused, and its 'sync' wait would park the worker before our
       // port ever got a message. 'disabled': idle workers wait in their event
-      // loop, where timers and on-demand profiling work (FACTS.md).
+      // loop, where timers and on-demand profiling work (with 'sync',
+      // timers set after a task do not fire until the next one).
       atomics: 'disabled',
       // The pool keeps its own per-task histograms (stats()); Piscina's
       // per-message ones would cost two more records on every round trip.

@@ -24,8 +24,6 @@ export const NATIVE_FRAME_PREFIX = 'native_';
 
 /** One kernel as the pool calls it. */
 export class KernelSpec {
-  /** Its native form is declared and its addon loaded in this thread. */
-  readonly native: boolean;
   private readonly nativeCall: Call | undefined;
   private readonly nativeAsync: Call | undefined;
 
@@ -34,7 +32,6 @@ export class KernelSpec {
     const addon = form === undefined ? null : loadAddon(form.addon, `hotpath: kernel ${kernel.name}`);
     this.nativeCall = addon === null ? undefined : bind(addon, form!.fn, kernel.name);
     this.nativeAsync = addon === null ? undefined : bind(addon, form!.fnAsync, kernel.name);
-    this.native = this.nativeCall !== undefined || this.nativeAsync !== undefined;
   }
 
   get name(): string {

@@ -5,7 +5,7 @@
 // error and result.
 //
 // Errors come back as values, not throws: structured clone drops an error's
-// code and class (FACTS.md), so we send the WireError { code, message,
+// code and class (Node 20: only message, stack and cause survive), so we send the WireError { code, message,
 // details } and the main thread rebuilds it.
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
