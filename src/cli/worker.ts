@@ -72,7 +72,27 @@ export async function main(argv: string[]): Promise<void> {
   }
   const s = (k: string): string | undefined => values[k] as string | undefined;
   const log = pino({ level: s('log-level') ?? 'info', base: { pid: process.pid, role: 'hotpath-worker' } });
-  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    if (worker === undefined) {
+      // Still waiting for Redis: it holds no job, nothing to drain.
+      log.info({ signal }, 'stopped before it took any job');
+      process.exit(0);
+    }
+    log.info({ signal }, 'draining: no new jobs, finishing those held');
+    worker.close().then(() => {
+      log.info({}, 'worker closed');
+      process.exit(0);
+    }, (err: Error) => {
+      log.error({ err: err.message }, 'close failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   try {
     worker = await startWorker({
       redis: s('redis')!,
@@ -95,19 +115,4 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   log.info({ kernels: worker.kernels, threads: worker.pool.threads, metricsPort: worker.port }, 'worker ready');
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'draining: no new jobs, finishing those held');
-    worker.close().then(() => {
-      log.info({}, 'worker closed');
-      process.exit(0);
-    }, (err: Error) => {
-      log.error({ err: err.message }, 'close failed');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
