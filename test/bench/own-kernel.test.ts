@@ -2,7 +2,7 @@
 // dist/ first) in a child process, the collatz fixture (a plain .mjs kernel
 // with no native form) for 100 ms a case. Structure, not speed.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,20 +102,5 @@ describe('hotpath bench --kernels', () => {
     const several = await bench(['--kernels', 'test/fixtures/kernels/collatz.mjs', '--kernel', 'collatz', '--input', input('several.json', { inputs: [{ n: 5 }, { n: 50 }] })]);
     expect(several.code).toBe(2);
     expect(several.stderr).toMatch(/validate refused it: .*one input per run/);
-  }, 20_000);
-
-  // The plain-addon fixture's addon is built by hand (npx node-gyp rebuild -C
-  // test/fixtures/plain-addon); where it is not built, this case skips.
-  const plain = join(root, 'test', 'fixtures', 'plain-addon', 'build', 'Release', 'plain.node');
-  it.skipIf(!existsSync(plain))('runs a kernel with a native twin natively (only when test/fixtures/plain-addon/build/Release/plain.node is built)', async () => {
-    const r = await bench(['--kernels', 'test/fixtures/plain-addon/kernel.mjs', '--kernel', 'sum-to', '--input', input('sum.json', { n: 100_000 }), '--threads', '1', '--smoke', '--json']);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { kernel: string; native: string; rows: Row[] };
-    expect(report).toMatchObject({ kernel: 'sum-to', native: 'loaded' });
-    expectEveryCase(report.rows, 1);
-    for (const r of report.rows.filter((x) => NATIVE.includes(x.case))) {
-      expect(r.fallback, r.case).toBe(false);
-      expect(Object.keys(r.ran), r.case).toEqual([r.case]);
-    }
   }, 20_000);
 });

@@ -96,4 +96,24 @@ describe("a user's native kernel", () => {
     // The worker does nothing but the native loop: nearly all its busy time.
     expect(summary.workers.native.busyShare).toBeGreaterThan(0.5);
   }, 60_000);
+
+  it('hotpath bench --kernels runs its native rows natively, beside Piscina on the same kernel', () => {
+    const out = mkdtempSync(join(tmpdir(), 'hotpath-bench-'));
+    const input = join(out, 'input.json');
+    writeFileSync(input, JSON.stringify({ n: 100_000 }));
+    const cli = fileURLToPath(new URL('../../dist/src/cli/hotpath.js', import.meta.url));
+    const stdout = execFileSync(process.execPath, [cli, 'bench', '--kernels', join(dir, 'kernel.mjs'), '--kernel', 'sum-to', '--input', input,
+      '--threads', '1', '--smoke', '--json'], { encoding: 'utf8' });
+    const report = JSON.parse(stdout) as { kernel: string; native: string; rows: { case: string; calls: number; fallback: boolean; ran: Record<string, number>; sameAsTsInline: boolean | null }[] };
+    expect(report).toMatchObject({ kernel: 'sum-to', native: 'loaded' });
+    expect(new Set(report.rows.map((r) => r.case))).toEqual(new Set(['ts-inline', 'native-inline', 'ts-worker', 'native-worker', 'native-async', 'auto', 'piscina']));
+    for (const r of report.rows) {
+      expect(r.calls, r.case).toBeGreaterThan(0);
+      expect(r.sameAsTsInline, r.case).toBe(true);
+      if (r.case.startsWith('native')) {
+        expect(r.fallback, r.case).toBe(false);
+        expect(Object.keys(r.ran), r.case).toEqual([r.case]);
+      }
+    }
+  }, 60_000);
 });
