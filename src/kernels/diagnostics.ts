@@ -7,7 +7,9 @@ import { defineKernel } from './define.js';
 export const echoKernel = defineKernel({
   url: import.meta.url,
   name: 'echo',
-  run: (value: unknown) => ({ value }),
+  // The value crosses back as it is and is wrapped on the caller's thread.
+  run: (value: unknown) => value as object,
+  result: (value: unknown) => ({ value }),
 });
 
 export const spinKernel = defineKernel({

@@ -72,7 +72,7 @@ export function runInline(task: Task, planner: AutoPlanner, ctx: KernelContext):
   const t0 = performance.now();
   const c0 = cpu !== undefined && planner.active && (lastRunMs >= CPU_TIMED_MS || t0 >= cpuSampleAt) ? cpu() : NaN;
   task.dispatchedAt = task.startedAt = ORIGIN + t0;
-  let raw: object;
+  let raw: unknown;
   try {
     raw = task.spec.run(task.args, task.impl, ctx);
   } catch (err) {

@@ -34,7 +34,7 @@ export function movable<T extends Moveable>(a: T, transfer: boolean, list: Array
  * MOVE_MIN_BYTES or more, among its values or nested plain objects, that
  * span their own (not shared) buffer. Smaller ones are copied.
  */
-export function resultBuffers(raw: object): ArrayBuffer[] {
+export function resultBuffers(raw: unknown): ArrayBuffer[] {
   const list: ArrayBuffer[] = [];
   collect(raw, list, 0);
   return list;
