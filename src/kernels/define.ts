@@ -43,7 +43,7 @@ export interface KernelDefinition<I, A, W extends object, R extends object> {
   name: string;
   /** Checks and normalises input on the caller's thread; throws KernelError. Default: input as is. */
   validate?(input: I, pool: PoolContext): A;
-  /** The work, synchronous: inline or in a worker. Returns an object (structured-clone values). */
+  /** The work, synchronous: inline or in a worker. Returns an object, or a value `result` maps to one (structured-clone values). */
   run(args: A, ctx: KernelContext): W;
   /** Maps what run returned, after it crossed threads, to the caller's result. Default: as is. */
   result?(raw: W): R;
