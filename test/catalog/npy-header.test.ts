@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog, parseNpyHeader, type NpyHeader } from '../../src/catalog/npy.js';
 import { HotpathError } from '../../src/errors.js';
 import { npyBytes, writeNpy } from '../fixtures/npy.js';
+import { mulberry32 } from '../../src/catalog/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotpath-npyh-'));
 const values = Float32Array.from({ length: 12 }, (_, i) => i - 5.5);
@@ -127,17 +128,8 @@ describe('loadCatalog: headers NumPy writes', () => {
 
 const numpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
-/** mulberry32: a seeded PRNG, so a failing header can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the synthetic catalog's), so a failing header can be reproduced. */
+const prng = mulberry32;
 
 interface Verdict { ok: boolean; shape?: number[]; fortran?: boolean; dtype?: string }
 
