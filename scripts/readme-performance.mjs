@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // npm run readme:performance [-- RESULTS.json] [--check]
-// Regenerates the README's "## Performance" section (between its markers)
-// from a results.json written by `npm run bench`: by default the newest run
-// under bench/results/. --check exits 1 when the README is not what the
-// results say (for CI: no hand-edited figures). Needs the build (dist/).
+// Regenerates the README's "## Performance" headline and docs/performance.md
+// (each between its markers) from a results.json written by `npm run bench`:
+// by default the newest run under bench/results/. --check exits 1 when either
+// is not what the results say (for CI: no hand-edited figures). Needs the
+// build (dist/).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { readmeSection, replaceSection } = await import(join(root, 'dist/bench/lib/readme.js'));
+const { END, START, readmeHeadline, readmeSection, replaceSection } = await import(join(root, 'dist/bench/lib/readme.js'));
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');
@@ -32,17 +33,24 @@ if (results.schema !== 'hotpath-bench/1') {
   console.error(`readme-performance: ${file} is not a hotpath bench results.json`);
   process.exit(2);
 }
-const readmePath = join(root, 'README.md');
-const dir = `${relative(root, dirname(resolve(file))).split('\\').join('/')}/`;
-const before = readFileSync(readmePath, 'utf8');
-const after = replaceSection(before, readmeSection(results, dir));
-if (check) {
-  if (before !== after) {
-    console.error(`README.md's Performance section is not generated from ${relative(root, file)}: run npm run readme:performance`);
-    process.exit(1);
+const runDir = relative(root, dirname(resolve(file))).split('\\').join('/');
+const targets = [
+  { path: join(root, 'README.md'), body: readmeHeadline(results, `${runDir}/`, 'docs/performance.md') },
+  { path: join(root, 'docs', 'performance.md'), body: readmeSection(results, `../${runDir}/`) },
+];
+let stale = 0;
+for (const { path, body } of targets) {
+  const name = relative(root, path);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : `# Performance\n\nThe full tables of the run the README cites, written by \`npm run readme:performance\`.\n\n${START}\n${END}\n`;
+  const after = replaceSection(before, body);
+  if (!check) {
+    writeFileSync(path, after);
+    console.log(`${name}: regenerated from ${relative(root, file)}`);
+  } else if (before !== after) {
+    console.error(`${name} is not generated from ${relative(root, file)}: run npm run readme:performance`);
+    stale++;
+  } else {
+    console.log(`${name} matches ${relative(root, file)}`);
   }
-  console.log(`README.md's Performance section matches ${relative(root, file)}`);
-} else {
-  writeFileSync(readmePath, after);
-  console.log(`README.md: Performance section regenerated from ${relative(root, file)}`);
 }
+if (stale > 0) process.exit(1);

@@ -1,7 +1,7 @@
-// The README's "## Performance" section, generated from one results.json
-// (scripts/readme-performance.mjs writes it between the markers). No figure
-// in it is typed by hand: every number comes from the results, and the
-// section names the machine and the run it came from.
+// The README's "## Performance" headline and docs/performance.md's tables,
+// generated from one results.json (scripts/readme-performance.mjs writes
+// each between its markers). No figure in either is typed by hand: every
+// number comes from the results, and both name the machine and the run.
 import { machineLine, suiteMarkdown } from './report.js';
 import type { BenchResults, SuiteResult } from './results.js';
 
@@ -61,6 +61,39 @@ export function readmeSection(r: BenchResults, dir: string): string {
     else out.push(suiteMarkdown(s, 3, dir));
   }
   return out.join('\n');
+}
+
+/**
+ * The README's headline: every ratio the bench holds to a target, measured
+ * within one run, and how `auto` did against its 1.1 target, in one table.
+ * `docs` is the link to the full tables.
+ */
+export function readmeHeadline(r: BenchResults, dir: string, docs: string): string {
+  const rows: string[] = [];
+  for (const s of r.suites) {
+    if (s.name === 'placements') {
+      const again = s.ratios.filter((x) => x.target !== undefined && x.name.includes('re-measured'));
+      if (again.length === 0) continue;
+      const within = again.filter((x) => x.met === true).length;
+      const max = Math.max(...again.map((x) => x.value));
+      rows.push(`| placements: \`auto\` against the best fixed placement within 1 ms of loop CPU, re-measured (max ${max.toFixed(2)}x) | ${within} of ${again.length} groups within | <= 1.1 |`);
+      continue;
+    }
+    for (const x of s.ratios) if (x.target !== undefined) rows.push(`| ${x.name.startsWith(`${s.name}:`) ? '' : `${s.name}: `}${x.name} | ${x.value.toFixed(2)}${x.met === false ? ' (missed)' : ''} | ${x.target} |`);
+  }
+  return [
+    '',
+    `Measured by \`npm run bench${r.params.profile === 'full' ? '' : ` -- --${r.params.profile}`}\` on ${machineLine(r)}; ` +
+      `results: [${dir}results.json](${dir}results.json). Each ratio is measured within one run (both sides under the same ` +
+      'load); the target is what the bench checks. Your machine will differ: run `npm run bench` there.',
+    '',
+    '| what | measured | target |',
+    '| --- | ---: | ---: |',
+    ...rows,
+    '',
+    `Every table and chart of that run, suite by suite: [${docs}](${docs}).`,
+    '',
+  ].join('\n');
 }
 
 /** README text with the section replaced (or appended, markers and heading included, when absent). */
