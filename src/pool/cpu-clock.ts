@@ -71,6 +71,9 @@ export class InlineRuns {
    * the fastest there, lost its calls to workers.
    */
   wallMs = 0;
+  /** The last inline run's wall ms, and when the next untimed one may be timed (placement.ts runInline). */
+  lastRunMs = Infinity;
+  cpuSampleAt = 0;
 
   /** A run of `wallMs` whose CPU time was read: `cpuMs`. */
   observe(wallMs: number, cpuMs: number): void {

@@ -64,13 +64,12 @@ const cpu = cpuClock();
  * had a core in those read (InlineRuns, cpu-clock.ts).
  */
 const CPU_TIMED_MS = 0.05;
-let lastRunMs = Infinity;
-let cpuSampleAt = 0;
 
 /** Runs a task on the caller's thread and settles it. */
 export function runInline(task: Task, planner: AutoPlanner, ctx: KernelContext): void {
   const t0 = performance.now();
-  const c0 = cpu !== undefined && planner.active && (lastRunMs >= CPU_TIMED_MS || t0 >= cpuSampleAt) ? cpu() : NaN;
+  const runs = planner.inline;
+  const c0 = cpu !== undefined && planner.active && (runs.lastRunMs >= CPU_TIMED_MS || t0 >= runs.cpuSampleAt) ? cpu() : NaN;
   task.dispatchedAt = task.startedAt = ORIGIN + t0;
   let raw: unknown;
   try {
@@ -83,13 +82,13 @@ export function runInline(task: Task, planner: AutoPlanner, ctx: KernelContext):
   }
   const runMs = performance.now() - t0;
   task.endedAt = task.startedAt + runMs;
-  lastRunMs = runMs;
+  runs.lastRunMs = runMs;
   planner.inline.wallMs += runMs;
   let cpuMs: number;
   if (c0 === c0) {
     cpuMs = Math.min(runMs, cpu!() - c0);
     planner.inline.observe(runMs, cpuMs);
-    cpuSampleAt = t0 + 1;
+    runs.cpuSampleAt = t0 + 1;
   } else {
     cpuMs = planner.inline.cpuMs(runMs);
   }
