@@ -47,7 +47,8 @@ Suites:
   pool        dispatch overhead: hotpath vs Piscina, tinypool, workerpool, poolifier, raw worker_threads
   scaling     topk throughput at 1..cores worker threads, efficiency per thread
   http        the service in a child process under autocannon per route x placement, /healthz beside it
-  memory      RSS with 1 and N workers over the default catalog (shared, not copied)`;
+  memory      RSS with 1 and N workers over the default catalog (shared, not copied)
+  remote      the remote placement (own redis-server, one hotpath worker) against ts-worker: per-task overhead`;
 
 function fail(message: string): never {
   const err = new Error(message) as Error & { usage: true };

@@ -17,9 +17,10 @@ import { kernelsSuite } from './suites/kernels.js';
 import { memorySuite } from './suites/memory.js';
 import { placementsSuite } from './suites/placements.js';
 import { poolSuite } from './suites/pool.js';
+import { remoteSuite } from './suites/remote.js';
 import { scalingSuite } from './suites/scaling.js';
 
-export const SUITES: readonly Suite[] = [kernelsSuite, placementsSuite, poolSuite, scalingSuite, httpSuite, memorySuite];
+export const SUITES: readonly Suite[] = [kernelsSuite, placementsSuite, poolSuite, scalingSuite, httpSuite, memorySuite, remoteSuite];
 
 export interface RunOptions {
   profile: ProfileName;

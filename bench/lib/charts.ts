@@ -143,6 +143,15 @@ function specs(r: BenchResults): Map<string, Spec> {
       color: { field: 'what', type: 'nominal', title: null, sort: ['measured'], legend: { labelLimit: 400 } }, width: 260,
     }));
   }
+  const rm = suite('remote');
+  if (rm) {
+    out.set(CHARTS_OF.remote[0], barsWithWhiskers({
+      title: titled('Round trip of one task at a time, local worker against remote (p50, ms)'),
+      values: rows(rm.cases, 'p50', ['workload', 'placement']), width: 160,
+      x: { field: 'placement', type: 'nominal', sort: null, title: null }, y: { title: 'round trip p50 (ms)' },
+      facet: { column: { field: 'workload', type: 'nominal', title: null } },
+    }));
+  }
   return out;
 }
 

@@ -20,6 +20,8 @@ export interface Profile {
   scaling: { windowMs: number; items: number };
   http: { seconds: number; warmupSeconds: number; connections: number; items: number };
   memory: { items: number; workers: number };
+  /** Each window measured twice per case and round: at 1 in flight, then at 16; warmupMs per case, before the first round. */
+  remote: { windowMs: number; warmupMs: number };
 }
 
 const QUICK: Profile = {
@@ -38,6 +40,8 @@ const QUICK: Profile = {
   http: { seconds: 0.5, warmupSeconds: 0.2, connections: 8, items: 100_000 },
   // The default catalog (100k x 128, 51 MB): shared, it is paid once.
   memory: { items: 100_000, workers: 4 },
+  // 4 cases x 2 windows x 3 rounds x 300 ms, plus warm-up, redis-server and the worker's start: ~10 s.
+  remote: { windowMs: 300, warmupMs: 300 },
 };
 
 const PROFILES: Record<ProfileName, Profile> = {
@@ -53,6 +57,7 @@ const PROFILES: Record<ProfileName, Profile> = {
     scaling: { windowMs: 600, items: 20_000 },
     http: { seconds: 3, warmupSeconds: 0.5, connections: 8, items: 100_000 },
     memory: { items: 100_000, workers: 4 },
+    remote: { windowMs: 800, warmupMs: 500 },
   },
   smoke: {
     name: 'smoke',
@@ -63,6 +68,7 @@ const PROFILES: Record<ProfileName, Profile> = {
     scaling: { windowMs: 30, items: 2_000 },
     http: { seconds: 0.15, warmupSeconds: 0.05, connections: 2, items: 2_000 },
     memory: { items: 10_000, workers: 2 },
+    remote: { windowMs: 150, warmupMs: 200 },
   },
 };
 

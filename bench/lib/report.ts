@@ -70,6 +70,10 @@ const COLUMNS: Record<SuiteName, Column[]> = {
     { header: 'best', cell: (c, s) => twoMarks(`${String(c.id.split('/')[1])}: req/s`, String(c.labels.placement), s) },
   ],
   memory: [label('workers'), label('catalog'), med('rss', 'RSS MiB'), med('pool cost', 'pool MiB'), med('catalog cost', 'catalog MiB'), med('per extra worker', 'per extra worker MiB'), spread],
+  remote: [
+    label('workload'), label('input'), label('placement'), med('p50', 'p50 ms (1 in flight)'), med('p99', 'p99 ms (1 in flight)'),
+    med('ops/s', 'ops/s (16 in flight)'), spread,
+  ],
 };
 
 function textTable(header: string[], rows: string[][]): string {
@@ -143,6 +147,7 @@ export const CHARTS_OF: Record<SuiteName, string[]> = {
   scaling: ['scaling.svg'],
   http: ['http-loop-latency.svg'],
   memory: ['memory-rss.svg'],
+  remote: ['remote-overhead.svg'],
 };
 
 export function reportMarkdown(r: BenchResults, charts: Set<string>): string {

@@ -8,7 +8,7 @@ import type { Metric } from './stats.js';
 
 export const SCHEMA_ID = 'hotpath-bench/1';
 
-export const SUITE_NAMES = ['kernels', 'placements', 'pool', 'scaling', 'http', 'memory'] as const;
+export const SUITE_NAMES = ['kernels', 'placements', 'pool', 'scaling', 'http', 'memory', 'remote'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export type ProfileName = 'smoke' | 'quick' | 'full';

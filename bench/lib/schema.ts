@@ -54,7 +54,7 @@ const ratioSchema = {
   properties: { name: { type: 'string' }, value: finite, target: { type: 'string', pattern: '^(>=|<=) ' }, met: { type: 'boolean' } },
 } as const;
 
-const suiteNames = ['kernels', 'placements', 'pool', 'scaling', 'http', 'memory'];
+const suiteNames = ['kernels', 'placements', 'pool', 'scaling', 'http', 'memory', 'remote'];
 
 export const RESULTS_JSON_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
