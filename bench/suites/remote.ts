@@ -43,7 +43,8 @@ function redisServer(): string | undefined {
   return found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (the tests' redis-servers take theirs here too). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

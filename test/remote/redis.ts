@@ -4,9 +4,9 @@
 // and reported in one line (global-setup.ts); HOTPATH_REQUIRE_REDIS=1 makes
 // them run, and fail, instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
+import { freePort } from '../../bench/suites/remote.js';
 
 const found = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
 export const REDIS_SERVER: string | undefined = found.status === 0 ? found.stdout.trim() : undefined;
@@ -17,19 +17,10 @@ export function describeRedis(name: string, body: () => void): void {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { freePort };
 export const CLI = `${ROOT}dist/src/cli/hotpath.js`;
 export const COLLATZ = `${ROOT}test/fixtures/kernels/collatz.mjs`;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when `proc`'s output has a line matching `pattern`; rejects if it exits first or after `ms`. */
 function waitFor(proc: ChildProcess, lines: string[], pattern: RegExp, ms: number): Promise<string> {
