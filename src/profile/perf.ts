@@ -5,7 +5,7 @@
 // <= 2), then fold `perf script`'s stacks into native.md (top symbols by self
 // samples) and flame-native.svg.
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { child, finish, flameNode, renderFlameSvg, type FlameNode, type FrameKind } from './flamegraph.js';
 
@@ -21,12 +21,18 @@ export function perfUnavailable(): string | undefined {
 
 /** Runs `node --perf-basic-prof <script> ...args` under perf record; resolves with its exit code. */
 export function recordUnderPerf(outDir: string, script: string, args: string[], hz = 999): Promise<number> {
+  // --perf-basic-prof also turns on V8's log, one isolate-*-v8.log per
+  // thread, in the working directory unless told where: they go to outDir
+  // and are removed once the run ends (nothing here reads them).
   const perfArgs = ['record', '-q', '-F', String(hz), '-g', '-e', 'cpu-clock', '-o', join(outDir, 'perf.data'), '--',
-    process.execPath, '--perf-basic-prof', script, ...args];
+    process.execPath, '--perf-basic-prof', `--logfile=${join(outDir, 'v8.log')}`, script, ...args];
   return new Promise((resolve, reject) => {
     const p = spawn('perf', perfArgs, { stdio: 'inherit' });
     p.on('error', reject);
-    p.on('exit', (code, signal) => resolve(code ?? (signal !== null ? 1 : 0)));
+    p.on('exit', (code, signal) => {
+      for (const f of readdirSync(outDir)) if (/^isolate-.*-v8\.log$/.test(f)) rmSync(join(outDir, f), { force: true });
+      resolve(code ?? (signal !== null ? 1 : 0));
+    });
   });
 }
 
