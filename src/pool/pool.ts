@@ -11,9 +11,9 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { isCatalog, type Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { HotpathError } from '../errors.js';
-import { isKernel, type AnyKernel, type InputOf, type KernelContext, type ResultOf } from '../kernels/define.js';
+import type { AnyKernel, InputOf, KernelContext, ResultOf } from '../kernels/define.js';
 import { compiledModule, workerModuleUrl } from '../paths.js';
 import { RemoteClient } from '../remote/client.js';
 import type { AutoChoice } from './auto-choice.js';
@@ -25,8 +25,9 @@ import { Dispatcher } from './dispatch.js';
 import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './lane.js';
 import { runInline, route, type Route } from './placement.js';
 import { cpuClock } from './cpu-clock.js';
-import { BUILTIN_KERNELS, DIAGNOSTIC_KERNELS, kernelContext, poolKernels, Registry } from './registry.js';
+import { kernelContext, poolKernels, Registry } from './registry.js';
 import { Slots } from './slots.js';
+import { checkModules, checkPoolOptions, checkRunOptions, MAX_THREADS, ms, positiveInt, WORKER_FILE } from './options.js';
 import { StatsBook, type TimingListener } from './stats.js';
 import { outcomeOf, Task } from './task.js';
 import { PLACEMENTS, type BuiltinKernels, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
@@ -34,39 +35,7 @@ import type { WorkerInit } from './wire.js';
 
 let poolSeq = 0;
 
-/** Most threads a pool takes: each costs a V8 isolate (about 10 MB); past this it is a mistake, not a pool. */
-export const MAX_THREADS = 256;
-
-/** Test hook: the worker entry Piscina loads (a fault-injecting wrapper of ours). Not public. */
-export const WORKER_FILE = Symbol('hotpath.workerFile');
-
-/** A non-negative number of ms (a timer's range), or the fallback when undefined. */
-function ms(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0) || value > 2 ** 31 - 1) {
-    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} must be a number of ms in 0..${2 ** 31 - 1}, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** run()'s options, checked the same way whatever the placement (one coded error per bad option). */
-function checkRunOptions(options: RunOptions): void {
-  if (typeof options !== 'object' || options === null) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'run options must be an object');
-  const { signal, deadlineMs, transfer } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'signal must be an AbortSignal');
-  if (deadlineMs !== undefined && (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || deadlineMs > 2 ** 31 - 1)) {
-    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `deadlineMs must be a number of ms in (0, ${2 ** 31 - 1}], got ${String(deadlineMs)}`);
-  }
-  if (transfer !== undefined && typeof transfer !== 'boolean') throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'transfer must be a boolean');
-}
-
-function positiveInt(value: unknown, name: string, fallback: number, max = 2 ** 31 - 1): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new HotpathError('HP_ERR_INVALID_ARGUMENT', `${name} must be an integer in 1..${max}, got ${String(value)}`);
-  }
-  return value;
-}
+export { MAX_THREADS, WORKER_FILE };
 
 export class Pool extends EventEmitter {
   readonly threads: number;
@@ -97,17 +66,7 @@ export class Pool extends EventEmitter {
 
   constructor(options: PoolOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'createPool options must be an object');
-    if (options.catalog !== undefined && !isCatalog(options.catalog)) {
-      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'catalog must be a Catalog (syntheticCatalog, loadCatalog or createCatalog)');
-    }
-    if (options.builtins !== undefined && typeof options.builtins !== 'boolean') throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'builtins must be a boolean');
-    if (options.resourceLimits !== undefined && (typeof options.resourceLimits !== 'object' || options.resourceLimits === null)) {
-      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'resourceLimits must be an object');
-    }
-    if ((options as { workerFile?: unknown }).workerFile !== undefined) {
-      throw new HotpathError('HP_ERR_INVALID_ARGUMENT', 'workerFile is not an option: run your own code as kernels (defineKernel, createPool({ kernels }))');
-    }
+    checkPoolOptions(options);
     this.threads = positiveInt(options.threads, 'threads', Math.max(1, availableParallelism() - 1), MAX_THREADS);
     this.tasksPerWorker = positiveInt(options.tasksPerWorker, 'tasksPerWorker', 2);
     this.maxQueue = options.maxQueue === undefined ? 256 : Math.max(0, positiveInt(options.maxQueue + 1, 'maxQueue + 1', 1) - 1);
@@ -376,28 +335,6 @@ export class Pool extends EventEmitter {
       await this.piscina.destroy();
     })();
     return this.closing;
-  }
-}
-
-/**
- * Each user kernel's module must export it: workers find it there by name.
- * Checked once here, on the caller's thread, so that a wrong `url` fails
- * createPool with the kernel's name instead of every worker's start.
- */
-async function checkModules(kernels: unknown): Promise<void> {
-  if (!Array.isArray(kernels)) return;
-  const ours = new Set<unknown>([...DIAGNOSTIC_KERNELS, ...BUILTIN_KERNELS]);
-  for (const k of kernels as unknown[]) {
-    if (!isKernel(k) || ours.has(k)) continue;
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(k.url)) as Record<string, unknown>;
-    } catch (err) {
-      throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${k.name}: cannot import its url ${k.url}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-    }
-    if (!Object.values(mod).some((v) => isKernel(v) && v.name === k.name)) {
-      throw new HotpathError('HP_ERR_INVALID_KERNEL', `kernel ${k.name}: its module ${k.url} exports no kernel named ${k.name} (export the defineKernel() result)`);
-    }
   }
 }
 
