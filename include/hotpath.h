@@ -66,7 +66,8 @@ class Cancel {
   explicit Cancel(const Napi::Value& value) {
     if (value.IsEmpty() || value.IsUndefined()) return;
     Napi::Env env = value.Env();
-    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    if (!value.IsTypedArray() ||
+        value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
       throw Napi::TypeError::New(env, "cancel must be undefined or an Int32Array");
     }
     // TypedArrayOf reads its data pointer with napi_get_typedarray_info, which
@@ -105,7 +106,8 @@ class Cancel {
     // Asked of the engine rather than read from `array.buffer`, a getter user
     // code could redefine: napi_is_arraybuffer is false for a SharedArrayBuffer.
     napi_value buffer = nullptr;
-    if (napi_get_typedarray_info(env, array, nullptr, nullptr, nullptr, &buffer, nullptr) != napi_ok) {
+    if (napi_get_typedarray_info(env, array, nullptr, nullptr, nullptr, &buffer, nullptr) !=
+        napi_ok) {
       return false;
     }
     bool is_array_buffer = true;
@@ -126,7 +128,8 @@ class Cancel {
 // KernelError then has 400). An Error without a code reaches the caller as
 // HP_ERR_NATIVE (500): what a crash in the kernel should look like.
 // From a synchronous function: throw hotpath::Error(env, "X_BAD_N", "...", 400);
-inline Napi::Error Error(Napi::Env env, const std::string& code, const std::string& message, int status = 0) {
+inline Napi::Error Error(Napi::Env env, const std::string& code, const std::string& message,
+                         int status = 0) {
   Napi::Error error = Napi::Error::New(env, message);
   error.Set("code", Napi::String::New(env, code));
   if (status != 0) error.Set("status", Napi::Number::New(env, status));
@@ -153,7 +156,8 @@ class AsyncKernelBase : public Napi::AsyncWorker {
       // Not shared: a plain ArrayBuffer could be detached while libuv's
       // thread reads the flag (see Cancel::shared).
       if (kernel->cancel_.present() && !kernel->cancel_.shared()) {
-        throw Napi::TypeError::New(env, "cancel must be an Int32Array over a SharedArrayBuffer for an async call");
+        throw Napi::TypeError::New(
+            env, "cancel must be an Int32Array over a SharedArrayBuffer for an async call");
       }
     } catch (const Napi::Error& e) {
       deferred.Reject(e.Value());

@@ -18,7 +18,8 @@ class Addon : public Napi::Addon<Addon> {
     exports.Set("toplist", Napi::Function::New(env, ToplistJs, "toplist"));
     exports.Set("toplistAsync", Napi::Function::New(env, ToplistAsyncJs, "toplistAsync"));
     exports.Set("fingerprint", Napi::Function::New(env, FingerprintJs, "fingerprint"));
-    exports.Set("fingerprintAsync", Napi::Function::New(env, FingerprintAsyncJs, "fingerprintAsync"));
+    exports.Set("fingerprintAsync",
+                Napi::Function::New(env, FingerprintAsyncJs, "fingerprintAsync"));
     exports.Set("threadCpuUs", Napi::Function::New(env, ThreadCpuUsJs, "threadCpuUs"));
     exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   }

@@ -33,7 +33,8 @@ struct Trig {
 
 void BuildTrig(Trig* tr) {
   constexpr size_t kQuarter = kFrameSize / 4;  // index of pi/2
-  double bc[32];  // bc[m], bs[m]: angle 2*pi*2^m/N
+  // bc[m], bs[m]: angle 2*pi*2^m/N
+  double bc[32];
   double bs[32];
   int top = 0;
   while ((size_t{1} << top) < kQuarter) ++top;  // 8 for N = 1024
@@ -141,7 +142,8 @@ void PowerSpectrum(const double* x, const Tables& t, double* re, double* im, dou
 // source over [a, b) = [j S / R, (j + 1) S / R). In units of 1/R source samples
 // the bounds are the integers j S = i0 R + r0 and (j + 1) S = i1 R + r1, stepped
 // without division; the weights (R - r0), R and r1 are exact in a double.
-Status Resample(const float* x, size_t len, uint32_t rate, const int32_t* cancel, double* y, size_t n) {
+Status Resample(const float* x, size_t len, uint32_t rate, const int32_t* cancel, double* y,
+                size_t n) {
   const uint64_t r = kAnalysisRate;
   const uint64_t s = rate;
   const uint64_t q = s / r;  // S = q R + rem
@@ -257,7 +259,8 @@ Status Pair(const std::vector<Peak>& peaks, const int32_t* cancel, FingerprintOu
   return Status::kOk;
 }
 
-Status Run(const float* samples, size_t length, uint32_t rate, const int32_t* cancel, FingerprintOutput* out) {
+Status Run(const float* samples, size_t length, uint32_t rate, const int32_t* cancel,
+           FingerprintOutput* out) {
   // A flag set before the call cancels even an input too short to frame.
   if (Cancelled(cancel)) return Status::kCancelled;
   const size_t n = FingerprintAnalysisLength(length, rate);
@@ -274,7 +277,8 @@ Status Run(const float* samples, size_t length, uint32_t rate, const int32_t* ca
   peaks.reserve(std::min<size_t>(frames * kPeaksPerFrame, size_t{1} << 20));
   for (size_t t = 0; t < frames; ++t) {
     if (Cancelled(cancel)) return Status::kCancelled;
-    PowerSpectrum(y.data() + t * kHop, *tables, re.data(), im.data(), ring.data() + (t % kRing) * kBins);
+    PowerSpectrum(y.data() + t * kHop, *tables, re.data(), im.data(),
+                  ring.data() + (t % kRing) * kBins);
     if (t >= kPeakFrames) FindPeaks(ring.data(), t - kPeakFrames, frames, &peaks);
   }
   // The last kPeakFrames frames (or all, when fewer) had no later rows yet.

@@ -24,7 +24,8 @@ struct FingerprintArgs {
 
 // Returns false with a pending HP_ERR_INVALID_ARGUMENT exception.
 bool ParseArgs(const Napi::CallbackInfo& info, FingerprintArgs* args) {
-  if (!GetTypedArray<float>(info, 0, napi_float32_array, "samples", &args->samples, &args->length)) {
+  if (!GetTypedArray<float>(info, 0, napi_float32_array, "samples", &args->samples,
+                            &args->length)) {
     return false;
   }
   if (args->length > fingerprint::kMaxSamples) {
@@ -34,7 +35,8 @@ bool ParseArgs(const Napi::CallbackInfo& info, FingerprintArgs* args) {
   size_t rate = 0;
   if (!GetCount(info, 1, "sampleRate", fingerprint::kMaxSampleRate, &rate)) return false;
   if (rate < fingerprint::kMinSampleRate) {
-    InvalidArg(info.Env(), "sampleRate must be an integer in [1000, 384000]").ThrowAsJavaScriptException();
+    InvalidArg(info.Env(), "sampleRate must be an integer in [1000, 384000]")
+        .ThrowAsJavaScriptException();
     return false;
   }
   args->rate = static_cast<uint32_t>(rate);
@@ -154,7 +156,8 @@ Napi::Value FingerprintAsyncJs(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const AsyncTimes times = args.cancel != nullptr ? AsyncTimesOf(info, 2) : AsyncTimes{};
-  auto* worker = new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, times);
+  auto* worker =
+      new FingerprintWorker(env, args, std::move(copy), shared_samples, cancel_obj, times);
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself after OnOK/OnError
   return promise;

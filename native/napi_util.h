@@ -6,12 +6,12 @@
 #define HOTPATH_NAPI_UTIL_H_
 
 #include <napi.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
-#include <time.h>
 
 #include "common.h"
 
@@ -33,12 +33,10 @@ inline Napi::Error StatusError(Napi::Env env, Status status, const char* kernel)
   switch (status) {
     case Status::kCancelled:
       return CodedError(env, "HP_ERR_ABORTED", std::string(kernel) + ": cancelled");
-    case Status::kInvalid:
-      return InvalidArg(env, std::string(kernel) + ": invalid input");
+    case Status::kInvalid: return InvalidArg(env, std::string(kernel) + ": invalid input");
     case Status::kNoMemory:
       return CodedError(env, "HP_ERR_NATIVE", std::string(kernel) + ": out of memory");
-    default:
-      return CodedError(env, "HP_ERR_NATIVE", std::string(kernel) + ": failed");
+    default: return CodedError(env, "HP_ERR_NATIVE", std::string(kernel) + ": failed");
   }
 }
 
@@ -83,7 +81,9 @@ inline bool GetCancelFlag(const Napi::CallbackInfo& info, size_t index, const in
   if (index >= info.Length() || info[index].IsUndefined() || info[index].IsNull()) return true;
   int32_t* data = nullptr;
   size_t length = 0;
-  if (!GetTypedArray<int32_t>(info, index, napi_int32_array, "cancel", &data, &length)) return false;
+  if (!GetTypedArray<int32_t>(info, index, napi_int32_array, "cancel", &data, &length)) {
+    return false;
+  }
   if (length < 1) {
     InvalidArg(info.Env(), "cancel must have at least one element").ThrowAsJavaScriptException();
     return false;
@@ -112,7 +112,10 @@ inline AsyncTimes AsyncTimesOf(const Napi::CallbackInfo& info, size_t index) {
   napi_typedarray_type type;
   size_t len = 0;
   void* ptr = nullptr;
-  if (napi_get_typedarray_info(info.Env(), info[index], &type, &len, &ptr, nullptr, nullptr) != napi_ok) return t;
+  if (napi_get_typedarray_info(info.Env(), info[index], &type, &len, &ptr, nullptr, nullptr) !=
+      napi_ok) {
+    return t;
+  }
   if (type != napi_int32_array) return t;
   int32_t* words = static_cast<int32_t*>(ptr);
   if (len >= 2) t.run_us = words + 1;
@@ -130,7 +133,9 @@ inline AsyncTimes AsyncTimesOf(const Napi::CallbackInfo& info, size_t index) {
 // where workers ran 1.2x more calls a second.
 inline void StampCompletion(int32_t* out) {
   if (out == nullptr) return;
-  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
   __atomic_store_n(out, static_cast<int32_t>(us & 0x7fffffff), __ATOMIC_RELEASE);
 }
 
@@ -139,7 +144,9 @@ inline void StampCompletion(int32_t* out) {
 inline int64_t ThreadCpuUs() {
 #if defined(CLOCK_THREAD_CPUTIME_ID)
   timespec ts;
-  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
+    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+  }
 #endif
   return -1;
 }
@@ -157,16 +164,24 @@ inline int64_t ThreadCpuUs() {
 class RunTimer {
  public:
   explicit RunTimer(const AsyncTimes& times)
-      : run_(times.run_us), cpu_(times.cpu_us), t0_(std::chrono::steady_clock::now()),
+      : run_(times.run_us),
+        cpu_(times.cpu_us),
+        t0_(std::chrono::steady_clock::now()),
         c0_(cpu_ != nullptr ? ThreadCpuUs() : -1) {}
   ~RunTimer() {
     if (cpu_ != nullptr && c0_ >= 0) {
       const int64_t c1 = ThreadCpuUs();
-      if (c1 >= c0_) __atomic_store_n(cpu_, static_cast<int32_t>(std::min<int64_t>(c1 - c0_, INT32_MAX)), __ATOMIC_RELEASE);
+      if (c1 >= c0_) {
+        __atomic_store_n(cpu_, static_cast<int32_t>(std::min<int64_t>(c1 - c0_, INT32_MAX)),
+                         __ATOMIC_RELEASE);
+      }
     }
     if (run_ == nullptr) return;
-    const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0_).count();
-    __atomic_store_n(run_, static_cast<int32_t>(std::min<int64_t>(us, INT32_MAX)), __ATOMIC_RELEASE);
+    const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - t0_)
+                           .count();
+    __atomic_store_n(run_, static_cast<int32_t>(std::min<int64_t>(us, INT32_MAX)),
+                     __ATOMIC_RELEASE);
   }
   RunTimer(const RunTimer&) = delete;
   RunTimer& operator=(const RunTimer&) = delete;

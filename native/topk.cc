@@ -130,7 +130,9 @@ HP_AVX2 inline __m256 RowDotAvx2(const float* r, const float* q, size_t d, __m25
     e = _mm256_fmadd_ps(_mm256_loadu_ps(r + j + 24), _mm256_loadu_ps(q + j + 24), e);
   }
   for (; j + 8 <= d; j += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(r + j), _mm256_loadu_ps(q + j), a);
-  if (j < d) b = _mm256_fmadd_ps(_mm256_maskload_ps(r + j, tail), _mm256_maskload_ps(q + j, tail), b);
+  if (j < d) {
+    b = _mm256_fmadd_ps(_mm256_maskload_ps(r + j, tail), _mm256_maskload_ps(q + j, tail), b);
+  }
   return _mm256_add_ps(_mm256_add_ps(a, b), _mm256_add_ps(c, e));
 }
 
@@ -178,7 +180,9 @@ inline __m128 RowDotSse2(const float* r, const float* q, size_t d) {
     c = _mm_add_ps(c, _mm_mul_ps(_mm_loadu_ps(r + j + 8), _mm_loadu_ps(q + j + 8)));
     e = _mm_add_ps(e, _mm_mul_ps(_mm_loadu_ps(r + j + 12), _mm_loadu_ps(q + j + 12)));
   }
-  for (; j + 4 <= d; j += 4) a = _mm_add_ps(a, _mm_mul_ps(_mm_loadu_ps(r + j), _mm_loadu_ps(q + j)));
+  for (; j + 4 <= d; j += 4) {
+    a = _mm_add_ps(a, _mm_mul_ps(_mm_loadu_ps(r + j), _mm_loadu_ps(q + j)));
+  }
   float t = 0;
   for (; j < d; ++j) t += r[j] * q[j];
   return _mm_add_ss(_mm_add_ps(_mm_add_ps(a, b), _mm_add_ps(c, e)), _mm_set_ss(t));

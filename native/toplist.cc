@@ -226,9 +226,9 @@ Status ToplistWithMode(const uint32_t* events, size_t len, size_t k, const int32
         return Status::kCancelled;
       }
     }
-    const bool dense = mode == CountMode::kDense ||
-                       (mode == CountMode::kAuto && max_id < kDenseCap &&
-                        size_t{max_id} < 4 * len + kDenseSlack);
+    const bool dense =
+        mode == CountMode::kDense ||
+        (mode == CountMode::kAuto && max_id < kDenseCap && size_t{max_id} < 4 * len + kDenseSlack);
     const Status st = dense ? CountDense(events, len, max_id, cancel, &sel)
                             : CountHash(events, len, cancel, &sel);
     if (st != Status::kOk) return st;

@@ -5,8 +5,8 @@
 //
 //   collatz(args, cancel)       -> { best, steps }            (sync)
 //   collatzAsync(args, cancel)  -> Promise<{ best, steps }>   (libuv's pool)
-#include <napi.h>
 #include <hotpath.h>
+#include <napi.h>
 
 #include <cmath>
 #include <cstdint>
@@ -86,9 +86,8 @@ class CollatzKernel : public hotpath::AsyncKernel<Best> {
 
 Napi::Value CollatzAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return CollatzKernel::Start(env, [&] {
-    return new CollatzKernel(env, ParseN(env, info[0]), hotpath::Cancel(info[1]));
-  });
+  return CollatzKernel::Start(
+      env, [&] { return new CollatzKernel(env, ParseN(env, info[0]), hotpath::Cancel(info[1])); });
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
