@@ -5,9 +5,8 @@
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { KernelContext } from '../kernels/define.js';
-import type { AutoPlanner } from './auto.js';
-import { clock, ORIGIN } from './clock.js';
-import { cpuClock } from './cpu-clock.js';
+import type { AutoPlanner } from './auto/planner.js';
+import { clock, cpuClock, ORIGIN } from './clock.js';
 import type { KernelSpec } from './registry.js';
 import type { Task } from './task.js';
 import { PLACEMENTS, type Placement } from './types.js';
@@ -58,7 +57,7 @@ const cpu = cpuClock();
 /**
  * An inline run's CPU time is read (two clock reads, about 1.2 us) while
  * auto is in use and the last inline run took at least CPU_TIMED_MS of wall
- * time (at most 2.4% of the run, as in workers: worker-run.ts), and
+ * time (at most 2.4% of the run, as in workers: worker/run.ts), and
  * otherwise at most once a ms (0.1% of the loop: a toplist over 1k events
  * runs 4 us). Runs not read are scaled by the share of wall time the loop
  * had a core in those read (InlineRuns, cpu-clock.ts).

@@ -16,22 +16,21 @@ import { HotpathError } from '../errors.js';
 import type { AnyKernel, InputOf, KernelContext, ResultOf } from '../kernels/define.js';
 import { compiledModule, workerModuleUrl } from '../paths.js';
 import { RemoteClient } from '../remote/client.js';
-import type { AutoChoice } from './auto-choice.js';
-import { AutoPlanner } from './auto.js';
-import { ChainCount } from './chain.js';
-import { Channels } from './channels.js';
-import { clock } from './clock.js';
-import { Dispatcher } from './dispatch.js';
-import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './lane.js';
+import type { AutoChoice } from './auto/choice.js';
+import { AutoPlanner } from './auto/planner.js';
+import { ChainCount } from './auto/chain.js';
+import { Channels } from './dispatch/channels.js';
+import { clock, cpuClock } from './clock.js';
+import { Dispatcher } from './dispatch/dispatch.js';
+import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './dispatch/lane.js';
 import { runInline, route, type Route } from './placement.js';
-import { cpuClock } from './cpu-clock.js';
 import { kernelContext, poolKernels, Registry } from './registry.js';
-import { Slots } from './slots.js';
+import { Slots } from './dispatch/slots.js';
 import { checkModules, checkPoolOptions, checkRunOptions, MAX_THREADS, ms, positiveInt, WORKER_FILE } from './options.js';
 import { StatsBook, type TimingListener } from './stats.js';
 import { outcomeOf, Task } from './task.js';
 import { PLACEMENTS, type BuiltinKernels, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
-import type { WorkerInit } from './wire.js';
+import type { WorkerInit } from './dispatch/wire.js';
 
 let poolSeq = 0;
 
@@ -96,7 +95,7 @@ export class Pool extends EventEmitter {
     };
     const workerFile = (options as { [WORKER_FILE]?: string | URL })[WORKER_FILE];
     this.piscina = new Piscina({
-      filename: workerFile === undefined ? compiledModule('pool/worker-entry.cjs') : String(workerFile),
+      filename: workerFile === undefined ? compiledModule('pool/worker/entry.cjs') : String(workerFile),
       minThreads: this.threads,
       maxThreads: this.threads,
       // A fixed-size pool: idle workers are never reaped, so bursty load pays

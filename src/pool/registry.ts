@@ -10,7 +10,7 @@ import { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
 import { topkKernel } from '../kernels/topk/kernel.js';
 import { toplistKernel } from '../kernels/toplist/kernel.js';
 import { loadAddon } from '../native/binding.js';
-import { movable, resultBuffers } from './transfer.js';
+import { movable, resultBuffers } from './dispatch/transfer.js';
 
 /** Every pool has these (createPool warms its workers with echo; the bench measures with both). */
 export const DIAGNOSTIC_KERNELS = [echoKernel, spinKernel] as const;

@@ -4,7 +4,7 @@
 // Utilization comes from measured busy time, not Piscina's `utilization`
 // (about 1000x low in 5.3.2, and 'sync' atomics make idle workers look busy).
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import { RunEstimate } from './queue.js';
+import { RunEstimate } from './dispatch/queue.js';
 import type { KernelStats, Outcome, Percentiles, Placement } from './types.js';
 
 const toUs = (ms: number): number => Math.max(1, Math.round(ms * 1000));

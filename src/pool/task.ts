@@ -3,9 +3,9 @@
 // happens first: the result, an error, an abort, its deadline, a worker crash.
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
-import type { AutoChoice } from './auto-choice.js';
+import type { AutoChoice } from './auto/choice.js';
 import { clock } from './clock.js';
-import type { Queued } from './queue.js';
+import type { Queued } from './dispatch/queue.js';
 import type { KernelSpec } from './registry.js';
 import type { Counters } from './stats.js';
 import type { Outcome, Placement, TaskTrace } from './types.js';

@@ -6,7 +6,7 @@ import type { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
 import type { topkKernel } from '../kernels/topk/kernel.js';
 import type { toplistKernel } from '../kernels/toplist/kernel.js';
 import type { RemoteOptions } from '../remote/client.js';
-import type { AutoChoice } from './auto-choice.js';
+import type { AutoChoice } from './auto/choice.js';
 
 export type { PoolTopkInput } from '../kernels/topk/kernel.js';
 

@@ -6,7 +6,7 @@
 // not evenly spaced (a 1000 µs interval gave 715 to 793 samples a second on
 // a busy worker here, because a sample is taken only when the thread can be
 // interrupted), so counting samples alone would misstate times.
-import type { CpuProfile } from '../pool/profiling-worker.js';
+import type { CpuProfile } from '../pool/worker/profiling.js';
 import { calleeSplit, nativeSplit } from './native.js';
 
 export type { CpuProfile };

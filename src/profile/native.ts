@@ -25,7 +25,7 @@
 // in the tree are moved to that child (calleeSplit), and the summary says so.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CpuProfile } from '../pool/profiling-worker.js';
+import type { CpuProfile } from '../pool/worker/profiling.js';
 import { NATIVE_FRAME_PREFIX } from '../pool/registry.js';
 
 type ProfileNode = CpuProfile['nodes'][number];

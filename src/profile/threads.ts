@@ -1,6 +1,6 @@
 // Main side of on-demand profiling: start a CPU profile on this thread and on
 // every worker of a pool, and collect them on stop. The protocol is in
-// src/pool/profiling-worker.ts. We count answers against pool.threads: a
+// src/pool/worker/profiling.ts. We count answers against pool.threads: a
 // worker busy in a long task answers only when the task returns, so each
 // phase waits up to `answerTimeoutMs` and then goes on with the answers it
 // has, noting which threads are missing instead of failing the capture.
@@ -9,7 +9,7 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 import type { Session } from 'node:inspector/promises';
 import {
   replyChannelName, startThreadProfile, stopThreadProfile, type ControlCommand, type ControlReply, type CpuProfile,
-} from '../pool/profiling-worker.js';
+} from '../pool/worker/profiling.js';
 
 /** What threads.ts needs of a pool (a Pool has both). */
 export interface ProfiledPool {

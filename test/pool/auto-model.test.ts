@@ -2,10 +2,10 @@
 // that keep it from taking two near-equal candidates in turn, and what it
 // takes for load.
 import { describe, expect, it } from 'vitest';
-import { loadedDispatchMs } from '../../src/pool/auto-state.js';
-import { AutoPlanner, type LoopSignals } from '../../src/pool/auto.js';
-import { bucketOf } from '../../src/pool/cost-model.js';
-import { Lane } from '../../src/pool/lane.js';
+import { loadedDispatchMs } from '../../src/pool/auto/state.js';
+import { AutoPlanner, type LoopSignals } from '../../src/pool/auto/planner.js';
+import { bucketOf } from '../../src/pool/auto/cost-model.js';
+import { Lane } from '../../src/pool/dispatch/lane.js';
 
 // What the workers would report through shared memory: nothing ended, no arrivals.
 const quiet: LoopSignals = { endedUnread: 0, takeArrivals: () => -1, arrivalsTaken: 0, arrivalsWaiting: false };

@@ -140,7 +140,7 @@ describe('auto placement', () => {
     expect(last!.placement).toBe(inline);
     // 7 from the chain count (0 without it). No upper bound: a rare explored
     // offloaded call reports the calls that arrived while it was out, which
-    // under a chain are dozens (21 once under ASan; capped at 64, auto.ts).
+    // under a chain are dozens (21 once under ASan; capped at 64, auto/planner.ts).
     expect(last!.choice!.concurrency).toBeGreaterThan(5);
   });
 

@@ -5,7 +5,7 @@
 // MOVE_MIN_BYTES or more is moved, not copied, both ways.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { MOVE_MIN_BYTES } from '../../src/pool/transfer.js';
+import { MOVE_MIN_BYTES } from '../../src/pool/dispatch/transfer.js';
 import { mirror } from '../fixtures/kernels/mirror.mjs';
 import { faultWorker, nextStart, rejection } from '../fixtures/pool.js';
 

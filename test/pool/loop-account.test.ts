@@ -2,7 +2,7 @@
 // beyond what auto times of it, from the loop's CPU clock over windows. Fed
 // here with given clocks: the figures must come out exactly.
 import { describe, expect, it } from 'vitest';
-import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from '../../src/pool/loop-account.js';
+import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from '../../src/pool/auto/loop-account.js';
 
 /** An account on clocks the test moves: `cpu` (the loop's CPU ms) and `wall` (ms). */
 function account(): { a: LoopAccount; clock: { cpu: number; wall: number } } {

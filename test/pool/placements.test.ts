@@ -6,7 +6,7 @@ import { fingerprint } from '../../src/kernels/fingerprint/index.js';
 import { topk } from '../../src/kernels/topk/index.js';
 import { toplist } from '../../src/kernels/toplist/index.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { libuvThreads } from '../../src/pool/lane.js';
+import { libuvThreads } from '../../src/pool/dispatch/lane.js';
 import { PLACEMENTS, type TaskTrace } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
 

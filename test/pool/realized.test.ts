@@ -3,10 +3,10 @@
 // ratio of realized to modelled time a call, and only from windows that can
 // tell it.
 import { describe, expect, it } from 'vitest';
-import { newKernelState, slackOf, type KernelState } from '../../src/pool/auto-state.js';
-import { LIBUV_EDGE } from '../../src/pool/offload-cost.js';
-import { Lane } from '../../src/pool/lane.js';
-import { RealizedRate } from '../../src/pool/realized.js';
+import { newKernelState, slackOf, type KernelState } from '../../src/pool/auto/state.js';
+import { LIBUV_EDGE } from '../../src/pool/auto/offload-cost.js';
+import { Lane } from '../../src/pool/dispatch/lane.js';
+import { RealizedRate } from '../../src/pool/auto/realized.js';
 
 const WORKER = 2;
 const ASYNC = 4;

@@ -1,7 +1,7 @@
 // The shared control words' counters (slots.ts): what workers publish for
 // auto at the end of each task, read on the main thread at every choice.
 import { describe, expect, it } from 'vitest';
-import { Slots } from '../../src/pool/slots.js';
+import { Slots } from '../../src/pool/dispatch/slots.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
 const addon = addonOrSkip();

@@ -2,7 +2,7 @@
 // time, merging by function, native and call-line attribution, percentiles,
 // the flame graph and the zip.
 import { describe, expect, it } from 'vitest';
-import type { CpuProfile } from '../../src/pool/profiling-worker.js';
+import type { CpuProfile } from '../../src/pool/worker/profiling.js';
 import { packProfile, unpackProfile } from '../../src/profile/archive.js';
 import { BreakdownRecorder, dist } from '../../src/profile/breakdown.js';
 import { analyzeProfile, mergeAnalyses, sampleDurations, validateProfile } from '../../src/profile/cpuprofile.js';

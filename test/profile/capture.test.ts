@@ -5,7 +5,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCatalog } from '../../src/catalog/synthetic.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
-import { replyChannelName, type ControlReply, type CpuProfile } from '../../src/pool/profiling-worker.js';
+import { replyChannelName, type ControlReply, type CpuProfile } from '../../src/pool/worker/profiling.js';
 import { PARTS } from '../../src/profile/breakdown.js';
 import { startCapture, type CaptureResult } from '../../src/profile/capture.js';
 import { validateProfile } from '../../src/profile/cpuprofile.js';

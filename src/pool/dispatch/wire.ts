@@ -6,9 +6,17 @@
 // as {kernel, impl, slot, wire} objects took 3.0-3.4 us here, as one flat
 // array 1.3 us; 30 tasks: 7.5 us against 1.6 us), and a batched worker lane
 // pays it on every message both ways.
-import type { Catalog } from '../catalog/catalog.js';
-import type { WireError } from '../errors.js';
-import type { Impl } from '../kernels/common.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { WireError } from '../../errors.js';
+import type { Impl } from '../../kernels/common.js';
+
+/** What a worker posts on parentPort when its module loads (worker/port.ts): its end of its channel. */
+export const HELLO = 'hotpath:channel';
+export interface Hello {
+  [HELLO]: number; // the worker's threadId
+  port: MessagePort;
+}
 
 /** workerData: sent once per worker, at start. Shared buffers pass by reference. */
 export interface WorkerInit {

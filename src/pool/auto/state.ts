@@ -1,7 +1,7 @@
-// What auto (auto.ts) keeps per kernel: the cost models it learns, and its
+// What auto (auto/planner.ts) keeps per kernel: the cost models it learns, and its
 // per-size bookkeeping (exploration budget, reused and last choices).
-import { CONCRETE, type AutoChoice } from './auto-choice.js';
-import type { Placement } from './types.js';
+import { CONCRETE, type AutoChoice } from './choice.js';
+import type { Placement } from '../types.js';
 import { CostModel } from './cost-model.js';
 import { LIBUV_EDGE } from './offload-cost.js';
 
@@ -120,9 +120,9 @@ export interface KernelState {
    */
   spent: (Float64Array | undefined)[];
   chosen: Float64Array;
-  /** Per size bucket: an inline choice reused for the next calls there (see REUSE in auto.ts). */
+  /** Per size bucket: an inline choice reused for the next calls there (see REUSE in auto/planner.ts). */
   reuse: (Reuse | undefined)[];
-  /** Per size bucket: the last best candidate (see SWITCH in auto.ts). */
+  /** Per size bucket: the last best candidate (see SWITCH in auto/planner.ts). */
   last: (number | undefined)[];
   /** Per size bucket: the offloaded lanes' slack (realized.ts; slackOf). */
   slacks: (Slack | undefined)[];

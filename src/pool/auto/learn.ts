@@ -1,12 +1,12 @@
-// What a completed offloaded task teaches auto (auto.ts): its run's CPU time
+// What a completed offloaded task teaches auto (auto/planner.ts): its run's CPU time
 // where it ran (cpu-clock.ts), and, when it met no queue and no other call,
 // what its lane's round trip added (wall time: that is waiting, not work);
 // for libuv under load, its thread's idle gap. Workers publish their tasks'
 // arrivals themselves (slots.ts).
-import type { AutoPlanner } from './auto.js';
-import { clock as now } from './clock.js';
-import type { Slots } from './slots.js';
-import type { Task } from './task.js';
+import type { AutoPlanner } from './planner.js';
+import { clock as now } from '../clock.js';
+import type { Slots } from '../dispatch/slots.js';
+import type { Task } from '../task.js';
 
 /** Teaches `planner` from `task`, which completed after running `runMs` of wall time and `cpuMs` of CPU time (not cancelled). */
 export function learn(planner: AutoPlanner, slots: Slots, task: Task, runMs: number, cpuMs: number): void {
@@ -31,7 +31,7 @@ export function learn(planner: AutoPlanner, slots: Slots, task: Task, runMs: num
       // Queued behind others on libuv: libuv ran it as soon as it was sent
       // (the lane sends no more tasks than it has threads), so what its
       // round trip added to the run is the time its thread then idled,
-      // waiting for the loop (auto-state.ts gap), less the inline runs that
+      // waiting for the loop (auto/state.ts gap), less the inline runs that
       // held the loop meanwhile. Not from a task that found the lane free:
       // under load, that is auto trying libuv while another lane takes the
       // calls, and its gap is that lane's answers (toplist over 1M events:

@@ -1,4 +1,4 @@
-// The calling thread's CPU time, for auto's cost model (auto.ts). auto
+// The calling thread's CPU time, for auto's cost model (auto/planner.ts). auto
 // compares placements by what each costs the cores, and wall time says
 // what a piece of work cost only while it had a core to itself: with 2 busy
 // workers and the event loop on 2 cores, the loop's share of a worker task
@@ -8,15 +8,9 @@
 // call, about 0.6 us), so it is read per message or sampled, never per tiny
 // task. Users' timing (timing.runMs) stays wall time.
 import { performance } from 'node:perf_hooks';
-import { native } from '../native/binding.js';
-import { RunEstimate } from './queue.js';
+import { cpuClock } from '../clock.js';
+import { RunEstimate } from '../dispatch/queue.js';
 
-/** CPU ms of the calling thread, or undefined without the addon or a per-thread CPU clock. */
-export function cpuClock(): (() => number) | undefined {
-  const n = native();
-  if (n === null || typeof n.threadCpuUs !== 'function' || n.threadCpuUs() < 0) return undefined;
-  return () => n.threadCpuUs() / 1000;
-}
 
 /** One in this many messages is timed (a power of 2). */
 const TIMED = 4;

@@ -7,8 +7,8 @@
 // calls made between it and its settlement's first reaction, which runs
 // right before its caller's own continuation: one caller in a loop sees 0,
 // 8 callers see 7. One inline call in 8 pays that extra reaction.
-import type { AutoPlanner } from './auto.js';
-import type { Slots } from './slots.js';
+import type { AutoPlanner } from './planner.js';
+import type { Slots } from '../dispatch/slots.js';
 
 export class ChainCount {
   private inlineCalls = 0;

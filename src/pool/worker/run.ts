@@ -1,4 +1,4 @@
-// What a worker does with a message (worker.ts is the entry Piscina loads).
+// What a worker does with a message (main.ts, loaded by entry.cts, is what Piscina starts).
 // The catalog, the control words and the kernels' module URLs arrive once,
 // in workerData; a task carries only its own input. A message is one task or a batch of them
 // (wire.ts), run one after the other, each with its own cancel flag, timing,
@@ -9,17 +9,16 @@
 // details } and the main thread rebuilds it.
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
-import type { Catalog } from '../catalog/catalog.js';
-import { toWire } from '../errors.js';
-import { abortedError } from '../kernels/common.js';
-import { isKernel, type AnyKernel, type KernelContext } from '../kernels/define.js';
-import { native } from '../native/binding.js';
-import { ORIGIN } from './clock.js';
-import { cpuClock } from './cpu-clock.js';
-import { listenForControl } from './profiling-worker.js';
-import { kernelContext, Registry } from './registry.js';
-import { DONE, SLOT_WORDS, Slots } from './slots.js';
-import { callsAtOf, codeAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from './wire.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { toWire } from '../../errors.js';
+import { abortedError } from '../../kernels/common.js';
+import { isKernel, type AnyKernel, type KernelContext } from '../../kernels/define.js';
+import { native } from '../../native/binding.js';
+import { cpuClock, ORIGIN } from '../clock.js';
+import { listenForControl } from './profiling.js';
+import { kernelContext, Registry } from '../registry.js';
+import { DONE, SLOT_WORDS, Slots } from '../dispatch/slots.js';
+import { callsAtOf, codeAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from '../dispatch/wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;

@@ -18,7 +18,7 @@
 // Three words follow the slots: the pool's run() calls (written by the main
 // thread only), and two that workers add to at the end of every task: how
 // many tasks they finished, and the sum of their arrivals (the calls that
-// came between a task's and the end of its run). auto (auto.ts) reads them at
+// came between a task's and the end of its run). auto (auto/planner.ts) reads them at
 // every choice: the finished count against the answers the pool has read
 // says how many ended but still wait for the event loop, and the sum the
 // concurrency. Answers that wait for the loop would bring that news too

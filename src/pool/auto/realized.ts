@@ -14,7 +14,7 @@
 // that the lane, not the callers, set the pace), the wall time between calls
 // is its realized time a call; against the model's time a call for the same
 // calls, their ratio is the lane's slack. auto scales the lane's steady cost
-// by it (auto-state.ts Slack, which also says how it moves). Before any
+// by it (auto/state.ts Slack, which also says how it moves). Before any
 // measurement workers take 1 and libuv 1.25 (LIBUV_EDGE): libuv ran 15-25%
 // fewer calls a second than workers wherever the model saw a tie (topk over
 // 2k, 20k and 100k rows, fingerprint over 1 s, 8 in flight, 2 cores); a lane
@@ -22,8 +22,8 @@
 // cores: workers 1.14-1.46 (fingerprint, topk), libuv 1.13-1.34 (toplist
 // over 1M events) to 1.6-1.8 (fingerprint).
 import { performance } from 'node:perf_hooks';
-import { slackAt, type KernelState } from './auto-state.js';
-import type { Lane } from './lane.js';
+import { slackAt, type KernelState } from './state.js';
+import type { Lane } from '../dispatch/lane.js';
 
 /** A window closes after this many ms (about 50 calls of a 1 ms kernel at 8 in flight on 2 cores)... */
 const WINDOW_MS = 50;

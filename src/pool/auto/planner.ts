@@ -18,19 +18,19 @@
 // changes; exploring is paced by what auto spends (explore.ts). The cost
 // terms are in offload-cost.ts, the loop's unseen costs in loop-account.ts,
 // the lanes' realized pace in realized.ts, what auto keeps per kernel in
-// auto-state.ts, what a call reports in auto-choice.ts.
+// auto/state.ts, what a call reports in auto/choice.ts.
 import { performance } from 'node:perf_hooks';
-import { AutoChoice, CONCRETE, INLINE, NATIVE } from './auto-choice.js';
-import { chosenCounts, loadedDispatchMs, newKernelState, slackOf, type KernelState, type LoopSignals } from './auto-state.js';
+import { AutoChoice, CONCRETE, INLINE, NATIVE } from './choice.js';
+import { chosenCounts, loadedDispatchMs, newKernelState, slackOf, type KernelState, type LoopSignals } from './state.js';
 import { bucketOf } from './cost-model.js';
 import { explore } from './explore.js';
 import { coresBusy, perCallMs, pickOffloaded } from './offload-cost.js';
 import { RealizedRate } from './realized.js';
 import { InlineRuns } from './cpu-clock.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
-import type { Lane } from './lane.js';
-import { RunEstimate } from './queue.js';
-import type { Placement } from './types.js';
+import type { Lane } from '../dispatch/lane.js';
+import { RunEstimate } from '../dispatch/queue.js';
+import type { Placement } from '../types.js';
 
 export type { LoopSignals };
 

@@ -2,9 +2,8 @@
 // module loads, it takes messages straight from the pool, without Piscina's
 // per-task wrapping, and answers each one in order.
 import { MessageChannel, parentPort, threadId } from 'node:worker_threads';
-import { toWire } from '../errors.js';
-import { HELLO, type Hello } from './channels.js';
-import type { WireAnswer, WireMessage } from './wire.js';
+import { toWire } from '../../errors.js';
+import { HELLO, type Hello, type WireAnswer, type WireMessage } from '../dispatch/wire.js';
 
 /** Runs a message's tasks, appending what the answer moves (not copies) to `transfer`. */
 export type MessageHandler = (message: WireMessage, transfer: ArrayBuffer[]) => WireAnswer;
@@ -20,7 +19,7 @@ export function serve(handle: MessageHandler): void {
     try {
       answer = handle(message, transfer);
     } catch (err) {
-      // Kernels' errors are answered per task (worker-run.ts); this is a
+      // Kernels' errors are answered per task (worker/run.ts); this is a
       // throw outside them. The thread lives on, the message is lost: its
       // answer is the error alone (channels.ts fails or resends its tasks).
       answer = toWire(err);

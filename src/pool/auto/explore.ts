@@ -1,11 +1,11 @@
-// How auto (auto.ts) paces its explorations: now and then a call runs
+// How auto (auto/planner.ts) paces its explorations: now and then a call runs
 // elsewhere than the best, so that the other candidates' costs follow the
 // machine. Each alternative earns budget as auto spends time and is tried
 // once its expected cost fits a share of what it earned: cheap alternatives
 // are re-checked often, dear ones rarely (a fixed "every Nth call" cost 30%
 // on tiny tasks, where the alternative is a 10x slower round trip).
-import { CONCRETE, INLINE, NATIVE } from './auto-choice.js';
-import type { KernelState } from './auto-state.js';
+import { CONCRETE, INLINE, NATIVE } from './choice.js';
+import type { KernelState } from './state.js';
 
 // Per alternative placement of the same implementation. At 0.01 exploring
 // cost 4-19% of throughput at 8 in flight on 2 cores (fingerprint over 1 s:

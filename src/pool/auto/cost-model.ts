@@ -1,7 +1,7 @@
 // What auto learns a cost from: ms as a function of input size, one model per
 // kernel and placement (run time), and per kernel and lane (main-thread cost
 // of an offloaded task; its unloaded round trip beyond the run).
-import { RunEstimate } from './queue.js';
+import { RunEstimate } from '../dispatch/queue.js';
 
 /** log2 of the size: the bucket a size's samples go to. */
 export const bucketOf = (size: number): number => 31 - Math.clz32(size + 1 > 0xffffffff ? 0xffffffff : size + 1);

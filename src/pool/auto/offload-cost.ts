@@ -1,7 +1,7 @@
-// How auto (auto.ts) costs the offloaded lanes when calls keep them busy.
-// Candidates are indexed as in auto.ts: 2 native-worker, 3 ts-worker,
+// How auto (auto/planner.ts) costs the offloaded lanes when calls keep them busy.
+// Candidates are indexed as in auto/planner.ts: 2 native-worker, 3 ts-worker,
 // 4 native-async.
-import type { Lane } from './lane.js';
+import type { Lane } from '../dispatch/lane.js';
 
 const WORKER_NATIVE = 2;
 const WORKER_TS = 3;
@@ -13,7 +13,7 @@ const ASYNC = 4;
 // audio (5.7k/7.3k). Each libuv task pays its own wake-ups and result
 // conversion on the event loop, unbatched, and those are not in the measured
 // dispatch time. So until libuv's lane is measured under load (realized.ts),
-// its cost there is taken as 1 / LIBUV_EDGE of the model's (auto-state.ts
+// its cost there is taken as 1 / LIBUV_EDGE of the model's (auto/state.ts
 // slackOf): libuv is taken only when its model cost is this fraction of the
 // best worker's or less (toplist over 1M events: the worker's 4 MB input
 // copy makes libuv 1.2-1.5x faster).
@@ -26,7 +26,7 @@ export const LIBUV_EDGE = 0.8;
  * threads (w ms each, and `gap` ms idle after each), or the `cores` they
  * share. A libuv thread idles after each task until the loop has settled it
  * and queued the next (the lane has one task per thread, no pipelining: it
- * shares libuv's pool with fs and dns): learned under load (auto-state.ts
+ * shares libuv's pool with fs and dns): learned under load (auto/state.ts
  * gap), else the lane's unloaded round trip beyond the run. Without it,
  * fingerprint over 1 s at 8 in flight (0.2 ms runs) went partly to libuv,
  * which ran 1.1-1.4x fewer calls a second than workers, whose next message

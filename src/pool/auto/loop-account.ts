@@ -17,7 +17,7 @@
 // that never dominates a window keeps its last figure (0 at first: it is
 // then taken at its timed cost).
 import { performance } from 'node:perf_hooks';
-import { RunEstimate } from './queue.js';
+import { RunEstimate } from '../dispatch/queue.js';
 
 /** Lanes of the account, as indices: inline runs, worker tasks, libuv tasks. */
 export const INLINE_LANE = 0;

@@ -6,7 +6,7 @@
 // the same way (lone trivial task, bench:pool, 2 cores: Piscina 67.6 us,
 // a raw worker_threads pool 54.8 us, hotpath through Piscina.run 75.9 us).
 //
-// A worker opens its channel when its module loads (worker-port.ts): it
+// A worker opens its channel when its module loads (worker/port.ts): it
 // posts one end on parentPort, which Piscina passes on as a pool 'message'.
 // A worker answers its messages in the order they came, so the batches out
 // on a channel are a FIFO. The port emits 'close' once the thread is gone,
@@ -15,16 +15,10 @@
 // pending then was lost with the thread.
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { fromWire, HotpathError, type WireError } from '../errors.js';
-import type { Task } from './task.js';
-import type { WireAnswer, WireMessage } from './wire.js';
+import { fromWire, HotpathError, type WireError } from '../../errors.js';
+import type { Task } from '../task.js';
+import { HELLO, type Hello, type WireAnswer, type WireMessage } from './wire.js';
 
-/** What a worker posts on parentPort when its module loads (worker-port.ts). */
-export const HELLO = 'hotpath:channel';
-export interface Hello {
-  [HELLO]: number; // the worker's threadId
-  port: MessagePort;
-}
 
 /**
  * A busy worker is handed a second message only while what it holds is
@@ -192,7 +186,7 @@ export class Channels {
       this.onAnswer(batch, answer);
       return;
     }
-    // The worker threw outside any kernel (worker-port.ts) and lives on: the
+    // The worker threw outside any kernel (worker/port.ts) and lives on: the
     // message is lost as if its thread had died.
     const cause = fromWire(answer);
     this.onAnswer(batch, undefined, this.crashError(batch, cause.message, cause));

@@ -6,20 +6,20 @@
 // a batch each task keeps its own slot (cancel flag), timing, error and result.
 // About 300 lines: sending a batch and settling its answer share the lane's
 // counts and the slots; what auto learns from it is in learn.ts.
-import { fromWire, HotpathError } from '../errors.js';
-import type { KernelContext, PoolContext } from '../kernels/define.js';
-import type { AutoPlanner } from './auto.js';
+import { fromWire, HotpathError } from '../../errors.js';
+import type { KernelContext, PoolContext } from '../../kernels/define.js';
+import type { AutoPlanner } from '../auto/planner.js';
 import type { Channel, Channels } from './channels.js';
-import { clock as now, ORIGIN } from './clock.js';
-import { LoopCpu } from './cpu-clock.js';
+import { clock as now, ORIGIN } from '../clock.js';
+import { LoopCpu } from '../auto/cpu-clock.js';
 import type { Lane } from './lane.js';
-import { learn } from './learn.js';
-import { ASYNC_LANE, WORKER_LANE } from './loop-account.js';
+import { learn } from '../auto/learn.js';
+import { ASYNC_LANE, WORKER_LANE } from '../auto/loop-account.js';
 import { LoopLoad } from './loop-load.js';
-import { kernelContext } from './registry.js';
+import { kernelContext } from '../registry.js';
 import { DONE, Slots } from './slots.js';
-import type { StatsBook } from './stats.js';
-import { outcomeOf, type Task } from './task.js';
+import type { StatsBook } from '../stats.js';
+import { outcomeOf, type Task } from '../task.js';
 import { ANSWER_STRIDE, OK, pushTask, SKIPPED, type WireAnswer, type WireError, type WireMessage } from './wire.js';
 
 export class Dispatcher {

@@ -5,7 +5,7 @@
 // the whole process down with a fatal V8 error ("IsGraphAsync must be used
 // on an instantiated module"; the model test, about 1 ASan run in 4). This
 // file is required without the ES module loader; it loads the worker proper
-// (ES modules, worker.ts) with import(), which a thread being ended simply
+// (ES modules, main.ts) with import(), which a thread being ended simply
 // abandons. A module that fails to load rejects that import: the rejection
 // is unhandled, so the thread dies and the pool sees a worker that could not
 // start (pool.ts).
@@ -14,4 +14,4 @@ module.exports = function unused(): never {
   // come over the worker's own channel (channels.ts), not through Piscina.run.
   throw new Error('hotpath: tasks reach this worker over its own channel');
 };
-void import('./worker.js');
+void import('./main.js');

@@ -1,6 +1,6 @@
 // What `auto` chose for one call, and why: the placement, whether it was an
-// exploration, and the expected cost of every candidate (auto.ts).
-import type { Placement } from './types.js';
+// exploration, and the expected cost of every candidate (auto/planner.ts).
+import type { Placement } from '../types.js';
 
 /** auto's candidates, in the order of every per-candidate array. */
 export const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];

@@ -3,7 +3,7 @@
 // the in-flight counts that bound dispatch, the run-time estimate that
 // deadline admission uses, and the batch size for the next message.
 import { RunEstimate, TaskQueue } from './queue.js';
-import type { Task } from './task.js';
+import type { Task } from '../task.js';
 
 /**
  * Tasks libuv's thread pool runs at once, for the whole process:
