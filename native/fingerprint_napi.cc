@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "fingerprint.h"
-#include "napi_util.h"
+#include "napi_args.h"
+#include "napi_timing.h"
 #include "shims.h"
 
 namespace hotpath {

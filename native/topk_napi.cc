@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "memread.h"
-#include "napi_util.h"
+#include "napi_args.h"
+#include "napi_timing.h"
 #include "shims.h"
 #include "topk.h"
 

@@ -10,7 +10,8 @@
 #include <new>
 #include <vector>
 
-#include "napi_util.h"
+#include "napi_args.h"
+#include "napi_timing.h"
 #include "shims.h"
 #include "toplist.h"
 
