@@ -13,6 +13,8 @@
 #include <limits>
 #include <new>
 
+#include "heap.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -30,10 +32,12 @@ struct Entry {
 inline float Key(float s) { return s != s ? -std::numeric_limits<float>::infinity() : s; }
 
 // a ranks before b: higher score, then lower id.
-inline bool Better(const Entry& a, const Entry& b) {
-  const float ka = Key(a.score), kb = Key(b.score);
-  return ka > kb || (ka == kb && a.id < b.id);
-}
+struct Better {
+  bool operator()(const Entry& a, const Entry& b) const {
+    const float ka = Key(a.score), kb = Key(b.score);
+    return ka > kb || (ka == kb && a.id < b.id);
+  }
+};
 
 // The k best rows so far, worst on top. Rows arrive in ascending id order, so
 // a row that only ties the worst loses (higher id) and `score > worst` is the
@@ -41,45 +45,38 @@ inline bool Better(const Entry& a, const Entry& b) {
 // at 100k rows, k = 10), so heap and exclude work stay off the hot path.
 class Selector {
  public:
-  Selector(size_t k, size_t n, const uint32_t* exclude, size_t exclude_len) : k_(k) {
+  Selector(size_t k, size_t n, const uint32_t* exclude, size_t exclude_len) : heap_(k) {
     for (size_t i = 0; i < exclude_len; ++i) {
       if (exclude[i] < n) excl_.push_back(exclude[i]);
     }
     std::sort(excl_.begin(), excl_.end());
     excl_.erase(std::unique(excl_.begin(), excl_.end()), excl_.end());
-    heap_.reserve(std::min(k, n));
+    heap_.Reserve(std::min(k, n));
   }
-  bool full() const { return heap_.size() >= k_; }
+  bool full() const { return heap_.full(); }
   // Key of the worst kept row once full (scans compare against it).
   float worst() const { return worst_; }
 
   void Offer(uint32_t id, float score) {
     if (full() && !(Key(score) > worst_)) return;  // worst may have moved within a block
     if (!excl_.empty() && std::binary_search(excl_.begin(), excl_.end(), id)) return;
-    if (full()) {
-      std::pop_heap(heap_.begin(), heap_.end(), Better);
-      heap_.back() = Entry{score, id};
-    } else {
-      heap_.push_back(Entry{score, id});
-    }
-    std::push_heap(heap_.begin(), heap_.end(), Better);
-    if (full()) worst_ = Key(heap_.front().score);
+    heap_.Admit(Entry{score, id});
+    if (full()) worst_ = Key(heap_.worst().score);
   }
 
   void Finish(TopkResult* out) {
-    std::sort(heap_.begin(), heap_.end(), Better);
-    out->ids.resize(heap_.size());
-    out->scores.resize(heap_.size());
-    for (size_t i = 0; i < heap_.size(); ++i) {
-      out->ids[i] = heap_[i].id;
-      out->scores[i] = heap_[i].score;
+    const std::vector<Entry> best = heap_.Sorted();
+    out->ids.resize(best.size());
+    out->scores.resize(best.size());
+    for (size_t i = 0; i < best.size(); ++i) {
+      out->ids[i] = best[i].id;
+      out->scores[i] = best[i].score;
     }
   }
 
  private:
-  size_t k_;
   float worst_ = -std::numeric_limits<float>::infinity();
-  std::vector<Entry> heap_;
+  BoundedHeap<Entry, Better> heap_;
   std::vector<uint32_t> excl_;
 };
 

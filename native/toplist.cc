@@ -12,6 +12,8 @@
 #include <memory>
 #include <new>
 
+#include "heap.h"
+
 namespace hotpath {
 namespace {
 
@@ -32,38 +34,30 @@ struct Item {
 };
 
 // a ranks before b: higher count, then lower id.
-inline bool Better(const Item& a, const Item& b) {
-  return a.count > b.count || (a.count == b.count && a.id < b.id);
-}
+struct Better {
+  bool operator()(const Item& a, const Item& b) const {
+    return a.count > b.count || (a.count == b.count && a.id < b.id);
+  }
+};
 
-// The k best items so far, worst on top (std heap with Better as "less").
+// The k best items so far. Ids may come in any order (the hash table's), so
+// admission is the whole Better test: a tied count goes to the lower id.
 class Selector {
  public:
-  explicit Selector(size_t k) : k_(k) {}
-  void Offer(uint32_t id, uint32_t count) {
-    const Item item{count, id};
-    if (heap_.size() < k_) {
-      heap_.push_back(item);
-      std::push_heap(heap_.begin(), heap_.end(), Better);
-    } else if (Better(item, heap_.front())) {
-      std::pop_heap(heap_.begin(), heap_.end(), Better);
-      heap_.back() = item;
-      std::push_heap(heap_.begin(), heap_.end(), Better);
-    }
-  }
+  explicit Selector(size_t k) : heap_(k) {}
+  void Offer(uint32_t id, uint32_t count) { heap_.Offer(Item{count, id}); }
   void Finish(ToplistResult* out) {
-    std::sort(heap_.begin(), heap_.end(), Better);
-    out->ids.resize(heap_.size());
-    out->counts.resize(heap_.size());
-    for (size_t i = 0; i < heap_.size(); ++i) {
-      out->ids[i] = heap_[i].id;
-      out->counts[i] = heap_[i].count;
+    const std::vector<Item> best = heap_.Sorted();
+    out->ids.resize(best.size());
+    out->counts.resize(best.size());
+    for (size_t i = 0; i < best.size(); ++i) {
+      out->ids[i] = best[i].id;
+      out->counts[i] = best[i].count;
     }
   }
 
  private:
-  size_t k_;
-  std::vector<Item> heap_;
+  BoundedHeap<Item, Better> heap_;
 };
 
 // Runs body(begin, end) over [0, len) in kPoll slices, polling between them.
