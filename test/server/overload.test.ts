@@ -2,6 +2,7 @@
 // 503 with Retry-After, a deadline passed mid-run is 504 and the task is
 // cancelled; all are counted in /metrics. /healthz is not queued behind compute.
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../fixtures/wait.js';
 import { errorOf, harness, int16Tone, leBytes, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -21,14 +22,6 @@ function occupy(hh: Harness, us = 10_000_000): () => Promise<void> {
     ac.abort();
     await busy;
   };
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 function counter(text: string, name: string, labels: Record<string, string>): number {
@@ -55,7 +48,7 @@ describe('overload', () => {
       await release();
     }
     // The aborted spin settles at once; its worker is free when it has seen its cancel flag.
-    await until(() => h!.pool.stats().inFlight === 0);
+    await waitFor(() => h!.pool.stats().inFlight === 0, { what: 'the spin\'s worker free' });
     expect((await h.app.inject(recommend)).statusCode).toBe(200);
   });
 

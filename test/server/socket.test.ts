@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../fixtures/wait.js';
 import { harness, type Harness } from './helpers.js';
 
 let h: Harness;
@@ -85,19 +86,11 @@ describe('over a real socket', () => {
     req.on('error', () => undefined);
     req.end('{"itemId": 1}');
     const kernel = () => h.pool.stats().kernels.find((k) => k.kernel === 'topk');
-    await until(() => h.pool.stats().queueDepth === 1);
+    await waitFor(() => h.pool.stats().queueDepth === 1, { what: 'the request\'s task queued' });
     req.destroy();
-    await until(() => (kernel()?.outcomes.aborted ?? 0) === 1);
+    await waitFor(() => (kernel()?.outcomes.aborted ?? 0) === 1, { what: 'the task aborted' });
     expect(h.pool.stats().queueDepth).toBe(0);
     ac.abort();
     await busy;
   });
 });
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
