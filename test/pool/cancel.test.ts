@@ -8,6 +8,7 @@ import { createPool, type Pool } from '../../src/pool/pool.js';
 import type { Placement } from '../../src/pool/types.js';
 import { addonOrSkip } from '../fixtures/native.js';
 import { idleLoop, nextStart, rejection, faultWorker } from '../fixtures/pool.js';
+import { waitFor } from '../fixtures/wait.js';
 
 const hasNative = addonOrSkip() !== null;
 
@@ -46,7 +47,13 @@ describe.each(placements)('abort of a running topk (%s)', (placement) => {
     const started = placement === 'native-async' ? Promise.resolve() : nextStart('topk');
     const p = pool.run('topk', { vector: [1, 0], k: 1_000_000 }, { placement, signal: ac.signal });
     await started;
-    await delay(30); // let the kernel get well into its scan
+    // Abort mid-scan, not before the kernel polls its flag for the first
+    // time (the worker checks it too before the kernel starts, and would hide
+    // a kernel that never polls): wait until the process has burned 20 ms of
+    // CPU since the start, which only the kernel does while this thread
+    // waits. (native-async has no start announcement: this is its start too.)
+    const c0 = cpuMs();
+    await waitFor(() => cpuMs() - c0 >= 20, { what: 'the kernel burning 20 ms of CPU' });
     expect(pool.stats().inFlight).toBe(1);
     const reason = new Error('client went away');
     const t0 = performance.now();
@@ -57,11 +64,12 @@ describe.each(placements)('abort of a running topk (%s)', (placement) => {
     expect(err.cause).toBe(reason);
     expect(rejectMs).toBeLessThan(50);
 
-    // Window 1 (50 ms): the kernel must notice its flag and return.
-    await delay(50);
-    expect(pool.stats().inFlight).toBe(0);
-    // Window 2 (100 ms): the process is idle. A kernel still burning a core
-    // would use about 100 ms of CPU here.
+    // Within 50 ms the kernel must notice its flag and return: the task
+    // stays in flight until its worker (or libuv's thread) gives it back.
+    await waitFor(() => pool.stats().inFlight === 0, { timeoutMs: 50, intervalMs: 1, what: 'the kernel returning after its abort' });
+    // Then the process is idle. CPU use is a rate, so this is a measuring
+    // window, not a wait for anything: a kernel still burning a core would
+    // use about 100 ms of CPU over these 100 ms.
     const c1 = cpuMs();
     await delay(100);
     expect(cpuMs() - c1).toBeLessThan(30);
