@@ -5,8 +5,10 @@
 // them run, and fail, instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
 import { describe } from 'vitest';
 import { freePort } from '../../bench/suites/remote.js';
+import { DEFAULT_PREFIX } from '../../src/remote/protocol.js';
 
 const found = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
 export const REDIS_SERVER: string | undefined = found.status === 0 ? found.stdout.trim() : undefined;
@@ -117,6 +119,19 @@ export async function startWorkerProcess(url: string, extra: string[] = []): Pro
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const ready = await waitFor(proc, lines, /"msg":"worker ready"/, 20_000);
   return { proc, lines, port: JSON.parse(ready).metricsPort as number, exited, waitFor: (p, ms = 10_000) => waitFor(proc, lines, p, ms) };
+}
+
+/**
+ * A BullMQ handle on a kernel's queue, as the workers see it: tests read job
+ * states from it (getActiveCount: jobs a worker holds; getWaitingCount: jobs
+ * no worker took yet) to wait for a state rather than for a time. Close it.
+ */
+export async function jobQueue(server: RedisServer, kernel: string): Promise<Queue> {
+  const queue = new Queue(kernel, { connection: { host: '127.0.0.1', port: server.port }, prefix: DEFAULT_PREFIX });
+  // While a test restarts or freezes Redis it reconnects on its own.
+  queue.on('error', () => {});
+  await queue.waitUntilReady();
+  return queue;
 }
 
 export async function stopWorkerProcess(w: WorkerProcess | undefined): Promise<void> {

@@ -2,11 +2,13 @@
 // worker` process (one thread, so that a worker left busy would show): the
 // same results, errors, abort and deadline semantics and stats as a local
 // run; typed arrays cross in binary; /metrics and /healthz; SIGTERM drains.
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HotpathError, KernelError } from '../../src/errors.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import { collatz, ramp } from '../fixtures/kernels/collatz.mjs';
-import { describeRedis, startRedis, startWorkerProcess, stopWorkerProcess, type RedisServer, type WorkerProcess } from './redis.js';
+import { waitFor } from '../fixtures/wait.js';
+import { describeRedis, jobQueue, startRedis, startWorkerProcess, stopWorkerProcess, type RedisServer, type WorkerProcess } from './redis.js';
 
 /** The error a promise that must reject rejects with. */
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -43,14 +45,17 @@ describeRedis('remote placement (redis-server + hotpath worker)', () => {
   let redis: RedisServer;
   let worker: WorkerProcess | undefined;
   let pool: Pool;
+  let jobs: Queue;
 
   beforeAll(async () => {
     redis = await startRedis();
     worker = await startWorkerProcess(redis.url, ['--threads', '1']);
     pool = await createPool({ kernels: [collatz, ramp], threads: 1, remote: { redis: redis.url } });
+    jobs = await jobQueue(redis, 'collatz');
   });
 
   afterAll(async () => {
+    await jobs?.close();
     await pool?.close();
     await stopWorkerProcess(worker);
     await redis?.stop();
@@ -102,7 +107,7 @@ describeRedis('remote placement (redis-server + hotpath worker)', () => {
   it('an abort settles a running task within 500 ms and frees the worker: the next task is served within a second', async () => {
     const ac = new AbortController();
     const long = pool.run(collatz, LONG, { placement: 'remote', signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 400)); // it is running on the worker's only thread by now
+    await waitFor(async () => (await runningOn(worker!)) === 1, { intervalMs: 10, what: 'the job running in the worker\'s pool' });
     const t0 = performance.now();
     ac.abort();
     const err = await rejection(long);
@@ -128,31 +133,33 @@ describeRedis('remote placement (redis-server + hotpath worker)', () => {
   it('the deadline counts the wait in Redis, and an expired waiting job is removed', async () => {
     const ac = new AbortController();
     const hog = pool.run(collatz, LONG, { placement: 'remote', signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 300));
+    await heldByWorker();
     const t0 = performance.now();
     const err = await rejection(pool.run(collatz, { n: 1000 }, { placement: 'remote', deadlineMs: 250 }));
     expect((err as HotpathError).code).toBe('HP_ERR_DEADLINE');
     expect(performance.now() - t0).toBeLessThan(600);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await depthOf('collatz')).toBe(0); // taken out of the queue, not left for the worker
+    // Taken out of the queue, not left for the worker: the caller removes it
+    // after the rejection. Left there, it would wait behind the hog (minutes).
+    await waitFor(async () => (await depthOf('collatz')) === 0, { timeoutMs: 2000, intervalMs: 10, what: 'the expired job removed from the wait list' });
     ac.abort();
     await rejection(hog);
+    await released();
   });
 
   it('an abort before the job starts removes it from the queue', async () => {
     const ac = new AbortController();
     const hog = pool.run(collatz, LONG, { placement: 'remote', signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 300));
+    await heldByWorker();
     const waiting = new AbortController();
     const queued = pool.run(collatz, { n: 1000 }, { placement: 'remote', signal: waiting.signal });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await depthOf('collatz')).toBe(1);
+    await waitFor(async () => (await depthOf('collatz')) === 1, { intervalMs: 10, what: 'the second job waiting in Redis' });
     waiting.abort();
     expect((await rejection(queued) as HotpathError).code).toBe('HP_ERR_ABORTED');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await depthOf('collatz')).toBe(0);
+    // Removed after the rejection; left there, it would wait behind the hog (minutes).
+    await waitFor(async () => (await depthOf('collatz')) === 0, { timeoutMs: 2000, intervalMs: 10, what: 'the aborted job removed from the wait list' });
     ac.abort();
     await rejection(hog);
+    await released();
   });
 
   it('stats() counts remote tasks by kernel under placement remote', async () => {
@@ -179,7 +186,7 @@ describeRedis('remote placement (redis-server + hotpath worker)', () => {
   it('on SIGTERM a worker takes no more jobs, finishes the one it holds, and exits 0', async () => {
     const expected = collatz.run({ n: 300_000 }, { throwIfCancelled() {} } as never);
     const p = pool.run(collatz, { n: 300_000 }, { placement: 'remote' });
-    await new Promise((r) => setTimeout(r, 150)); // taken by the worker by now, and still running
+    await heldByWorker(); // and runs it: n = 300k takes longer than the signal takes to arrive
     worker!.proc.kill('SIGTERM');
     const r = await p;
     expect([r.best, r.steps]).toEqual([expected.best, expected.steps]);
@@ -187,6 +194,24 @@ describeRedis('remote placement (redis-server + hotpath worker)', () => {
     expect(worker!.lines.some((l) => l.includes('"msg":"worker closed"'))).toBe(true);
     worker = undefined;
   });
+
+  /**
+   * Resolves once the worker holds a collatz job (BullMQ: active). It runs one
+   * at a time (one thread), so a job submitted after this waits in Redis.
+   */
+  function heldByWorker(): Promise<void> {
+    return waitFor(async () => (await jobs.getActiveCount()) === 1, { intervalMs: 5, what: 'a job held by the worker' });
+  }
+
+  /** Resolves once the worker holds no job: a hog aborted at the end of a test is gone before the next one counts jobs. */
+  function released(): Promise<void> {
+    return waitFor(async () => (await jobs.getActiveCount()) === 0, { intervalMs: 5, what: 'the worker holding no job' });
+  }
+
+  /** Jobs a worker process runs now: its /healthz `active`, counted from when its pool has the task until it answers. */
+  async function runningOn(w: WorkerProcess): Promise<number> {
+    return ((await (await fetch(`http://127.0.0.1:${w.port}/healthz`)).json()) as { active: number }).active;
+  }
 
   /** Jobs waiting in the kernel's queue (BullMQ's wait list), read from the worker's /metrics. */
   async function depthOf(kernel: string): Promise<number> {
