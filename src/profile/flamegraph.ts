@@ -9,6 +9,7 @@
 // dependency; for zooming and timelines, open the .cpuprofile files in
 // speedscope or DevTools.
 import { frameOf, functionKey, IDLE, nodeTimes, ROOT, type CpuProfile } from './cpuprofile.js';
+import { nativeSplit } from './native.js';
 
 export type FrameKind = 'app' | 'deps' | 'node' | 'vm' | 'native';
 
@@ -53,7 +54,7 @@ function kindOf(url: string): FrameKind {
  * Merges the call trees of several profiles by function path (name + url +
  * line at each level). (idle) is left out: the graph shows time on CPU. A
  * kernel's native time becomes a child frame "<kernel> (native kernel)" of
- * its JS caller (see native.ts).
+ * its JS caller (see native.ts), in place of V8's frame for the addon call.
  */
 export function flameTree(profiles: CpuProfile[], title: string): FlameNode {
   const root = flameNode(title, '', 'vm');
@@ -61,19 +62,28 @@ export function flameTree(profiles: CpuProfile[], title: string): FlameNode {
     const t = nodeTimes(p);
     const v8root = p.nodes.find((n) => !t.parent.has(n.id));
     if (v8root === undefined) continue;
+    const kernelFrame = (parent: FlameNode, kernel: string) =>
+      child(parent, `native:${kernel}`, () => flameNode(`${kernel} (native kernel)`, 'addon', 'native'));
     const walk = (id: number, into: FlameNode) => {
       const node = t.byId.get(id)!;
       const f = frameOf(node);
       if (f.name === IDLE) return;
-      const here = f.name === ROOT ? into : child(into, functionKey(f.name, f.url, f.line), () => {
+      const up = t.parent.get(id);
+      // V8's frame of an addon call bears the name of any addon export
+      // (threadCpuUs, the pool's CPU clock, for a topk call): it is no caller,
+      // so the kernel's frame takes its place rather than sitting under it.
+      const addon = f.url === '' ? nativeSplit(node, undefined, up === undefined ? undefined : t.byId.get(up)) : undefined;
+      const here = f.name === ROOT ? into : addon?.addonFrame === true ? kernelFrame(into, addon.kernel) : child(into, functionKey(f.name, f.url, f.line), () => {
         const file = f.url.replace(/^file:\/\/.*?\/(dist|src|node_modules)\//, '$1/');
         return flameNode(f.name, f.url === '' ? '' : `${file}:${f.line}`, kindOf(f.url));
       });
       const ms = (t.selfUs.get(id) ?? 0) / 1000;
       const nat = t.native.get(id);
-      here.self += ms - (nat?.us ?? 0) / 1000;
-      if (nat !== undefined) {
-        child(here, `native:${nat.kernel}`, () => flameNode(`${nat.kernel} (native kernel)`, 'addon', 'native')).self += nat.us / 1000;
+      if (addon?.addonFrame === true) {
+        here.self += ms; // all of it the kernel's (nativeSplit: share 1)
+      } else {
+        here.self += ms - (nat?.us ?? 0) / 1000;
+        if (nat !== undefined) kernelFrame(here, nat.kernel).self += nat.us / 1000;
       }
       for (const c of node.children ?? []) walk(c, here);
     };

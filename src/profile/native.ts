@@ -36,6 +36,12 @@ export interface NativeSplit {
   share: number;
   /** How it was attributed, in words (goes into the summary). */
   method: string;
+  /**
+   * The node is V8's frame for the addon call itself, named after whichever
+   * addon export V8 picked (threadCpuUs, fingerprintAsync for a topk call):
+   * the name is not a caller, so views show the kernel in its place.
+   */
+  addonFrame?: boolean;
 }
 
 interface Caller {
@@ -119,7 +125,7 @@ export function nativeSplit(
       : undefined;
   if (named !== undefined) {
     const kernel = named.slice(NATIVE_FRAME_PREFIX.length).replace(/_/g, '-');
-    return { kernel, share: 1, method: `frames in or under ${named}, the pool's call of the kernel's addon export: all native` };
+    return { kernel, share: 1, method: `frames in or under ${named}, the pool's call of the kernel's addon export: all native`, addonFrame: named !== functionName };
   }
   if (url === '' && ADDON_FRAMES.has(functionName)) {
     // The frame's name may be another export's: the kernel is its caller's.
@@ -127,7 +133,7 @@ export function nativeSplit(
     if (caller === undefined && NOT_KERNELS.has(functionName)) return undefined;
     const kernel = caller?.kernel ?? functionName.replace(/Async$/, '');
     return {
-      kernel, share: 1,
+      kernel, share: 1, addonFrame: true,
       method: caller === undefined
         ? `frames named after an addon function (${functionName}) with no script: all native`
         : `frames with no script named after an addon function (V8 named it ${functionName}; the addon's functions share one entry point) under ${caller.fn}: all native, attributed to ${caller.kernel}`,

@@ -5,11 +5,22 @@ import { describe, expect, it } from 'vitest';
 import type { CpuProfile } from '../../src/pool/worker/profiling.js';
 import { packProfile, unpackProfile } from '../../src/profile/archive.js';
 import { BreakdownRecorder, dist } from '../../src/profile/breakdown.js';
-import { analyzeProfile, mergeAnalyses, sampleDurations, validateProfile } from '../../src/profile/cpuprofile.js';
-import { flameTree, renderFlameSvg } from '../../src/profile/flamegraph.js';
+import { analyzeProfile, functionKey, mergeAnalyses, sampleDurations, validateProfile } from '../../src/profile/cpuprofile.js';
+import { flameTree, renderFlameSvg, type FlameNode } from '../../src/profile/flamegraph.js';
 import type { TaskTrace } from '../../src/pool/types.js';
 
 const TOPK = 'file:///app/dist/src/kernels/topk/index.js';
+
+/** The frame names above every native kernel frame of a flame tree, root first. */
+function kernelAncestors(root: FlameNode): string[][] {
+  const out: string[][] = [];
+  const walk = (n: FlameNode, path: string[]) => {
+    if (n.kind === 'native') out.push(path);
+    for (const c of n.children.values()) walk(c, [...path, n.name]);
+  };
+  walk(root, []);
+  return out;
+}
 const frame = (functionName: string, url = '', lineNumber = -1) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' });
 
 // (root) -> run -> runTopk -> topkTs ; (root) -> (idle). Samples every 1 ms.
@@ -121,6 +132,30 @@ describe('flame graph and zip', () => {
     expect(svg).toContain('sub &lt;&amp;&gt;');
     expect(svg).toMatch(/<title>topk \(native kernel\) \(addon\): /);
     expect(svg).not.toContain('(idle)');
+  });
+
+  it('puts the kernel in place of V8\'s addon frame, never under threadCpuUs', () => {
+    // V8 names a native call's frame after any addon export; a topk call seen
+    // as `threadCpuUs` (the pool's CPU clock) under runTopk, with a child.
+    const p = profile({
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 5] },
+        { id: 2, callFrame: frame('run', 'file:///app/dist/src/pool/registry.js', 40), children: [3, 7] },
+        { id: 3, callFrame: frame('runTopk', TOPK, 9), children: [6] },
+        { id: 6, callFrame: frame('threadCpuUs'), children: [8] },
+        { id: 8, callFrame: frame('(garbage collector)') },
+        // The clock read itself, from the pool's code: a frame of its own, no kernel.
+        { id: 7, callFrame: frame('', 'file:///app/dist/src/pool/clock.js', 18), children: [4] },
+        { id: 4, callFrame: frame('threadCpuUs') },
+        { id: 5, callFrame: frame('(idle)') },
+      ],
+      samples: [6, 6, 6, 6, 8, 4, 5, 5, 2, 6],
+    });
+    const tree = flameTree([p], 'workers');
+    expect(kernelAncestors(tree)).toEqual([['workers', 'run', 'runTopk']]);
+    const kernel = tree.children.get([...tree.children.keys()][0])!.children.get(functionKey('runTopk', TOPK, 10))!.children.get('native:topk')!;
+    expect(kernel.value).toBeCloseTo(5.5, 9); // 4.5 ms on the addon frame + 1 ms of GC under it
+    expect(tree.value).toBeCloseTo(7.5, 9);
   });
 
   it('packs files into a zip and back', () => {

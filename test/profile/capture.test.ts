@@ -9,6 +9,7 @@ import { replyChannelName, type ControlReply, type CpuProfile } from '../../src/
 import { PARTS } from '../../src/profile/breakdown.js';
 import { startCapture, type CaptureResult } from '../../src/profile/capture.js';
 import { validateProfile } from '../../src/profile/cpuprofile.js';
+import { flameTree, type FlameNode } from '../../src/profile/flamegraph.js';
 import { driveWorkload, workloadCall, WORKLOAD_DEFAULTS } from '../../src/profile/workload.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
@@ -36,6 +37,17 @@ async function profileRun(placement: 'ts-worker' | 'native-worker'): Promise<Cap
   });
   expect(run.errors).toBe(0);
   return { ...(await capture.stop()), measuredMean: sum / n, tasks: run.tasks };
+}
+
+/** The frame names above every native kernel frame of a flame tree, root first. */
+function kernelAncestors(root: FlameNode): string[][] {
+  const out: string[][] = [];
+  const walk = (n: FlameNode, path: string[]) => {
+    if (n.kind === 'native') out.push(path);
+    for (const c of n.children.values()) walk(c, [...path, n.name]);
+  };
+  walk(root, []);
+  return out;
 }
 
 function checkProfile(p: CpuProfile): void {
@@ -104,6 +116,11 @@ describe.skipIf(!hasNative)('profiling a native-worker run', () => {
     expect(caller?.selfMs ?? 0).toBeLessThan(w.top[0].selfMs / 10);
     expect(w.native.method.join(' ')).toMatch(/line that calls the addon/);
     expect(r.files.get('flame.svg')).toContain('topk (native kernel)');
+    // V8 may name the addon call's frame threadCpuUs (the pool's CPU clock): the kernel is never drawn under it.
+    const workers = [...r.files].filter(([name]) => name.startsWith('worker-')).map(([, text]) => JSON.parse(text) as CpuProfile);
+    const above = kernelAncestors(flameTree(workers, 'workers'));
+    expect(above.length).toBeGreaterThan(0);
+    for (const path of above) expect(path).not.toContain('threadCpuUs');
   });
 });
 
