@@ -8,13 +8,11 @@
 // a cancel flag not over a SharedArrayBuffer (HP_ERR_INVALID_ARGUMENT),
 // out of memory copying inputs (HP_ERR_NATIVE), cancelled (HP_ERR_ABORTED).
 #include <algorithm>
-#include <memory>
-#include <new>
 #include <vector>
 
 #include "memread.h"
 #include "napi_args.h"
-#include "napi_timing.h"
+#include "napi_kernel.h"
 #include "shims.h"
 #include "topk.h"
 
@@ -86,109 +84,43 @@ Napi::Object MakeResult(Napi::Env env, const TopkResult& r) {
   return out;
 }
 
-// One topkAsync call. Built on the main thread; Execute runs on a libuv pool
-// thread and touches only plain C++ memory: the copies below, or a
-// SharedArrayBuffer's memory (never detachable) kept alive by a reference.
-class TopkWorker : public Napi::AsyncWorker {
- public:
-  TopkWorker(Napi::Env env, Napi::Promise::Deferred deferred)
-      : Napi::AsyncWorker(env, "hotpath.topk"), deferred_(deferred) {}
+// topk as SyncCall and AsyncCall see it (napi_kernel.h).
+struct TopkShim {
+  using Args = TopkInput;
+  using Result = TopkResult;
+  static constexpr const char* kName = "topk";
+  static constexpr const char* kResource = "hotpath.topk";
+  static constexpr size_t kCancelArg = 6;
+  static constexpr const char* kCancelNotShared =
+      "cancel must be an Int32Array over a SharedArrayBuffer";
+  static constexpr bool kAsyncSetupThrows = false;
 
-  // Points in_ at memory that outlives the call. May throw std::bad_alloc.
-  void Prepare(const Napi::CallbackInfo& info, const TopkInput& in) {
-    in_ = in;
-    const size_t data_len = in.n * in.dims;
-    if (IsSharedView(info.Env(), info[0])) {
-      data_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
-    } else {
-      data_copy_.assign(in.data, in.data + data_len);
-      in_.data = data_copy_.data();
-    }
-    if (IsSharedView(info.Env(), info[1])) {
-      norms_ref_ = Napi::Persistent(info[1].As<Napi::Object>());
-    } else {
-      norms_copy_.assign(in.norms, in.norms + in.n);
-      in_.norms = norms_copy_.data();
-    }
-    query_.assign(in.query, in.query + in.dims);
-    in_.query = query_.data();
-    exclude_.assign(in.exclude, in.exclude + in.exclude_len);
-    in_.exclude = exclude_.data();
-    if (in.cancel != nullptr) {
-      cancel_ref_ = Napi::Persistent(info[6].As<Napi::Object>());
-      times_ = AsyncTimesOf(info, 6);
-    }
-  }
+  static bool Parse(const Napi::CallbackInfo& info, TopkInput* in) { return ParseTopk(info, in); }
+  static Status Run(const TopkInput& in, TopkResult* out) { return Topk(in, out); }
+  static Napi::Value ToJs(Napi::Env env, const TopkResult& r) { return MakeResult(env, r); }
 
-  void Execute() override {
-    RunTimer timer(times_);
-    status_ = Topk(in_, &result_);
-  }
-
-  void OnOK() override {
-    StampCompletion(times_.done_us);
-    Napi::Env env = Env();
-    if (status_ != Status::kOk) {
-      deferred_.Reject(StatusError(env, status_, "topk").Value());
-      return;
+  // The catalog is read in place when shared (it is large); query and
+  // exclude are small and always copied.
+  struct Inputs {
+    HeldArray<float> data, norms;
+    std::vector<float> query;
+    std::vector<uint32_t> exclude;
+    void Hold(const Napi::CallbackInfo& info, TopkInput* in) {
+      data.Hold(info, 0, &in->data, in->n * in->dims);
+      norms.Hold(info, 1, &in->norms, in->n);
+      query.assign(in->query, in->query + in->dims);
+      in->query = query.data();
+      exclude.assign(in->exclude, in->exclude + in->exclude_len);
+      in->exclude = exclude.data();
     }
-    try {
-      deferred_.Resolve(MakeResult(env, result_));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
-  }
-
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  TopkInput in_;
-  Status status_ = Status::kOk;
-  TopkResult result_;
-  Napi::ObjectReference data_ref_, norms_ref_, cancel_ref_;
-  AsyncTimes times_;
-  std::vector<float> data_copy_, norms_copy_, query_;
-  std::vector<uint32_t> exclude_;
+  };
 };
 
 }  // namespace
 
-Napi::Value TopkJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  TopkInput in;
-  if (!ParseTopk(info, &in)) return env.Undefined();
-  TopkResult result;
-  const Status st = Topk(in, &result);
-  if (st != Status::kOk) {
-    StatusError(env, st, "topk").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  return MakeResult(env, result);
-}
+Napi::Value TopkJs(const Napi::CallbackInfo& info) { return SyncCall<TopkShim>(info); }
 
-Napi::Value TopkAsyncJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  TopkInput in;
-  if (!ParseTopk(info, &in)) return env.Undefined();
-  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
-  // Another thread sets the flag: a flag over a plain ArrayBuffer could only
-  // be set from this thread, which is busy waiting for us, or be detached.
-  if (in.cancel != nullptr && !IsSharedView(env, info[6])) {
-    deferred.Reject(
-        InvalidArg(env, "cancel must be an Int32Array over a SharedArrayBuffer").Value());
-    return deferred.Promise();
-  }
-  std::unique_ptr<TopkWorker> worker(new TopkWorker(env, deferred));
-  try {
-    worker->Prepare(info, in);
-  } catch (const std::bad_alloc&) {
-    deferred.Reject(StatusError(env, Status::kNoMemory, "topk").Value());
-    return deferred.Promise();
-  }
-  worker.release()->Queue();  // the worker deletes itself after OnOK/OnError
-  return deferred.Promise();
-}
+Napi::Value TopkAsyncJs(const Napi::CallbackInfo& info) { return AsyncCall<TopkShim>(info); }
 
 Napi::Value MemreadJs(const Napi::CallbackInfo& info) {
   float* data = nullptr;

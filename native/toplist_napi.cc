@@ -6,12 +6,9 @@
 // rejects: a cancel flag not over a SharedArrayBuffer (HP_ERR_INVALID_ARGUMENT),
 // out of memory (HP_ERR_NATIVE), cancelled (HP_ERR_ABORTED).
 #include <algorithm>
-#include <memory>
-#include <new>
-#include <vector>
 
 #include "napi_args.h"
-#include "napi_timing.h"
+#include "napi_kernel.h"
 #include "shims.h"
 #include "toplist.h"
 
@@ -58,95 +55,37 @@ Napi::Object MakeResult(Napi::Env env, const ToplistResult& r) {
   return out;
 }
 
-// One toplistAsync call: events are read in place when over a
-// SharedArrayBuffer (never detachable; a reference keeps it alive), else
-// copied here on the main thread before the work is queued.
-class ToplistWorker : public Napi::AsyncWorker {
- public:
-  ToplistWorker(Napi::Env env, Napi::Promise::Deferred deferred)
-      : Napi::AsyncWorker(env, "hotpath.toplist"), deferred_(deferred) {}
+// toplist as SyncCall and AsyncCall see it (napi_kernel.h).
+struct ToplistShim {
+  using Args = ToplistArgs;
+  using Result = ToplistResult;
+  static constexpr const char* kName = "toplist";
+  static constexpr const char* kResource = "hotpath.toplist";
+  static constexpr size_t kCancelArg = 2;
+  static constexpr const char* kCancelNotShared =
+      "cancel must be an Int32Array over a SharedArrayBuffer";
+  static constexpr bool kAsyncSetupThrows = false;
 
-  // May throw std::bad_alloc.
-  void Prepare(const Napi::CallbackInfo& info, const ToplistArgs& a) {
-    args_ = a;
-    if (IsSharedView(info.Env(), info[0])) {
-      events_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
-    } else {
-      copy_.assign(a.events, a.events + a.len);
-      args_.events = copy_.data();
-    }
-    if (a.cancel != nullptr) {
-      cancel_ref_ = Napi::Persistent(info[2].As<Napi::Object>());
-      times_ = AsyncTimesOf(info, 2);
-    }
+  static bool Parse(const Napi::CallbackInfo& info, ToplistArgs* a) {
+    return ParseToplist(info, a);
   }
-
-  void Execute() override {
-    RunTimer timer(times_);
-    status_ = Toplist(args_.events, args_.len, args_.k, args_.cancel, &result_);
+  static Status Run(const ToplistArgs& a, ToplistResult* out) {
+    return Toplist(a.events, a.len, a.k, a.cancel, out);
   }
+  static Napi::Value ToJs(Napi::Env env, const ToplistResult& r) { return MakeResult(env, r); }
 
-  void OnOK() override {
-    StampCompletion(times_.done_us);
-    Napi::Env env = Env();
-    if (status_ != Status::kOk) {
-      deferred_.Reject(StatusError(env, status_, "toplist").Value());
-      return;
+  struct Inputs {
+    HeldArray<uint32_t> events;
+    void Hold(const Napi::CallbackInfo& info, ToplistArgs* a) {
+      events.Hold(info, 0, &a->events, a->len);
     }
-    try {
-      deferred_.Resolve(MakeResult(env, result_));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
-  }
-
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  ToplistArgs args_;
-  Status status_ = Status::kOk;
-  ToplistResult result_;
-  Napi::ObjectReference events_ref_, cancel_ref_;
-  AsyncTimes times_;
-  std::vector<uint32_t> copy_;
+  };
 };
 
 }  // namespace
 
-Napi::Value ToplistJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  ToplistArgs a;
-  if (!ParseToplist(info, &a)) return env.Undefined();
-  ToplistResult result;
-  const Status st = Toplist(a.events, a.len, a.k, a.cancel, &result);
-  if (st != Status::kOk) {
-    StatusError(env, st, "toplist").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  return MakeResult(env, result);
-}
+Napi::Value ToplistJs(const Napi::CallbackInfo& info) { return SyncCall<ToplistShim>(info); }
 
-Napi::Value ToplistAsyncJs(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  ToplistArgs a;
-  if (!ParseToplist(info, &a)) return env.Undefined();
-  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
-  // Only another thread can set the flag while we run: it must be shared.
-  if (a.cancel != nullptr && !IsSharedView(env, info[2])) {
-    deferred.Reject(
-        InvalidArg(env, "cancel must be an Int32Array over a SharedArrayBuffer").Value());
-    return deferred.Promise();
-  }
-  std::unique_ptr<ToplistWorker> worker(new ToplistWorker(env, deferred));
-  try {
-    worker->Prepare(info, a);
-  } catch (const std::bad_alloc&) {
-    deferred.Reject(StatusError(env, Status::kNoMemory, "toplist").Value());
-    return deferred.Promise();
-  }
-  worker.release()->Queue();  // the worker deletes itself after OnOK/OnError
-  return deferred.Promise();
-}
+Napi::Value ToplistAsyncJs(const Napi::CallbackInfo& info) { return AsyncCall<ToplistShim>(info); }
 
 }  // namespace hotpath
