@@ -12,6 +12,7 @@ import { benchOwnKernel, ownKernelText } from './own-kernel.js';
 import { SUITE_NAMES, type BenchResults, type ProfileName, type SuiteName } from './lib/results.js';
 import { RESULTS_JSON_SCHEMA } from './lib/schema.js';
 import { runBench, writeOutputs } from './run.js';
+import { fsCause, reportError } from '../src/cli/messages.js';
 
 export const HELP = `Usage: hotpath bench [options]      (npm run bench -- [options])
 
@@ -56,9 +57,21 @@ function fail(message: string): never {
   throw err;
 }
 
-function readResults(path: string): BenchResults {
-  const r = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
-  if (r.schema !== 'hotpath-bench/1') fail(`${path}: not a hotpath bench results.json (schema ${String(r.schema)})`);
+/** A saved results.json named by `flag`: one that cannot be read or parsed is a usage error. */
+function readResults(path: string, flag: string): BenchResults {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(`--${flag} ${path}: cannot read it: ${fsCause(err)}`);
+  }
+  let r: BenchResults;
+  try {
+    r = JSON.parse(text) as BenchResults;
+  } catch (err) {
+    fail(`--${flag} ${path}: not JSON: ${(err as Error).message}`);
+  }
+  if (r?.schema !== 'hotpath-bench/1') fail(`--${flag} ${path}: not a hotpath bench results.json (schema ${String(r?.schema)})`);
   return r;
 }
 
@@ -104,17 +117,17 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.json) fail('--json prints the rows of --kernels: it needs --kernels FILE');
   if (values.render !== undefined) {
-    const saved = readResults(values.render);
+    const saved = readResults(values.render, 'render');
     await writeOutputs(saved, values.out ?? dirname(values.render), { results: false, print: (t) => console.log(t), note: (t) => console.error(t) });
     return 0;
   }
   if (values.from !== undefined) {
     if (values.compare === undefined) fail('--from needs --compare OLD.json');
-    const c = compareResults(readResults(values.compare), readResults(values.from));
+    const c = compareResults(readResults(values.compare, 'compare'), readResults(values.from, 'from'));
     console.log(comparisonText(c));
     return c.rows.some((r) => r.verdict === 'regression') ? 1 : 0;
   }
-  const old = values.compare === undefined ? undefined : readResults(values.compare);
+  const old = values.compare === undefined ? undefined : readResults(values.compare, 'compare');
   const suites = (values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...SUITE_NAMES]) as SuiteName[];
   for (const s of suites) if (!SUITE_NAMES.includes(s)) fail(`unknown suite '${s}'; suites: ${SUITE_NAMES.join(', ')}`);
   const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
@@ -165,12 +178,7 @@ export async function benchMain(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (err) {
-    const e = err as Error & { usage?: boolean; code?: string };
-    if (e.usage === true || (e.code ?? '').startsWith('ERR_PARSE_ARGS')) {
-      console.error(`hotpath bench: ${e.message}\n\n${HELP}`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
+    // A usage error exits 2, anything else 1: one line each (src/cli/messages.ts).
+    reportError('bench', err);
   }
 }

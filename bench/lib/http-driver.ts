@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { netCause } from '../../src/cli/messages.js';
 
 export interface ServerHandle {
   url: string;
@@ -152,7 +153,13 @@ export const childServer: HttpDriver = {
   },
 
   async scrape(url) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    let text: string;
+    try {
+      text = await (await fetch(`${url}/metrics`)).text();
+    } catch (err) {
+      // undici says only "fetch failed" (the server died mid-run, say): name the URL and why.
+      throw new Error(`cannot reach ${url}/metrics: ${netCause(err)}`, { cause: err });
+    }
     return {
       at: performance.now(),
       loopP99: promValue(text, 'nodejs_eventloop_lag_p99_seconds') ?? NaN,

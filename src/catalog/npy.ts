@@ -203,6 +203,16 @@ function itemSizeOf(descr: string): 4 | 8 | undefined {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
+ * Node's "ENOENT: no such file or directory, open 'x.npy'" as "no such file or
+ * directory (ENOENT)": the message already names the path once.
+ */
+function fsCause(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code !== 'string' || e.syscall === undefined) return (err as Error)?.message ?? String(err);
+  return `${e.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'$/, '')} (${e.code})`;
+}
+
+/**
  * Loads a catalog from a .npy file: float32 or float64 ('<f4', '<f8'; '=f4',
  * '=f8' on a little-endian host), shape [N, D] with N, D >= 1, C order, every
  * value finite, every row's L2 norm at most MAX_ROW_NORM.
@@ -220,7 +230,7 @@ export async function loadCatalog(path: string): Promise<Catalog> {
   try {
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw new HotpathError('HP_ERR_CATALOG_NOT_FOUND', `${path}: ${(err as Error).message}`, { cause: err });
+    throw new HotpathError('HP_ERR_CATALOG_NOT_FOUND', `${path}: ${fsCause(err)}`, { cause: err });
   }
   try {
     const st = await fh.stat();
@@ -235,7 +245,7 @@ export async function loadCatalog(path: string): Promise<Catalog> {
         await readExactly(fh, target, position, path);
       } catch (err) {
         if (err instanceof HotpathError) throw err;
-        throw new HotpathError('HP_ERR_CATALOG_NOT_FOUND', `${path}: ${(err as Error).message}`, { cause: err });
+        throw new HotpathError('HP_ERR_CATALOG_NOT_FOUND', `${path}: ${fsCause(err)}`, { cause: err });
       }
     };
     const pre = Buffer.alloc(Math.min(size, 12));

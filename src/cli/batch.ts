@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createPool } from '../pool/pool.js';
 import { remoteToplist } from '../remote/batch.js';
+import { describeError, fsCause, reportUsage, UsageError } from './messages.js';
 
 const HELP = `Usage: hotpath batch toplist --events FILE --redis redis://HOST:PORT [options]
 
@@ -31,8 +32,13 @@ function int(value: string | undefined, name: string, fallback: number, min: num
 
 /** The file as track ids: little-endian whatever this machine's byte order. */
 async function readEvents(file: string): Promise<Uint32Array> {
-  const buf = await readFile(file);
-  if (buf.length % 4 !== 0) throw new Error(`${file}: ${buf.length} bytes is not a whole number of uint32 events`);
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    throw new UsageError(`--events ${file}: cannot read it: ${fsCause(err)}`);
+  }
+  if (buf.length % 4 !== 0) throw new UsageError(`--events ${file}: ${buf.length} bytes is not a whole number of uint32 events`);
   const events = new Uint32Array(buf.length / 4);
   for (let i = 0; i < events.length; i++) events[i] = buf.readUInt32LE(i * 4);
   return events;
@@ -63,8 +69,7 @@ export async function main(argv: string[]): Promise<void> {
     partitions = int(values.partitions as string | undefined, 'partitions', 16, 1, 65_536);
     events = await readEvents(values.events);
   } catch (err) {
-    console.error(`hotpath batch: ${(err as Error).message}\n\n${HELP}`);
-    process.exitCode = 2;
+    reportUsage('batch', err);
     return;
   }
   const tty = process.stderr.isTTY === true;
@@ -74,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     pool = await createPool({ threads: 1, remote: { redis: values.redis as string, prefix: values.prefix as string | undefined } });
   } catch (err) {
-    console.error(`hotpath batch: ${(err as Error).message}`);
+    console.error(`hotpath batch: ${describeError(err)}`);
     process.exit(1);
   }
   try {
@@ -87,7 +92,7 @@ export async function main(argv: string[]): Promise<void> {
     });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (err) {
-    console.error(`hotpath batch: ${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`);
+    console.error(`hotpath batch: ${(err as { code?: string }).code ?? 'error'}: ${describeError(err)}`);
     process.exitCode = 1;
   } finally {
     await pool.close();

@@ -11,14 +11,32 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ main(argv:
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`);
-  return ['Usage: hotpath <command> [options]', '', 'Commands:', ...rows, '', 'hotpath <command> --help for its options.'].join('\n');
+  return [
+    'Usage: hotpath <command> [options]', '', 'Commands:', ...rows, '',
+    'Options:', '  -v, --version  print the version', '  -h, --help     this text', '',
+    'hotpath <command> --help for its options.', '',
+    'Exit codes, every command: 0 done; 1 it failed while running (a file or URL',
+    'it could not reach, a failed run, a regression found by bench --compare);',
+    '2 usage error (unknown command or option, a bad or missing value, a file',
+    'named in an option that cannot be read). Errors are one line on stderr;',
+    'HOTPATH_DEBUG=1 adds the stack.',
+  ].join('\n');
+}
+
+/** The version in the package.json beside dist/ (read only when asked for). */
+async function version(): Promise<string> {
+  const [{ readFileSync }, { join }, { packageRoot }] = await Promise.all([import('node:fs'), import('node:path'), import('../paths.js')]);
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const [name, ...rest] = process.argv.slice(2);
 if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
   console.log(usage());
+} else if (name === '--version' || name === '-v') {
+  console.log(await version());
 } else if (!Object.prototype.hasOwnProperty.call(COMMANDS, name)) {
-  console.error(`hotpath: unknown command '${name}'\n\n${usage()}`);
+  const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command '${name}'`;
+  console.error(`hotpath: ${what} (hotpath --help lists the commands)`);
   process.exitCode = 2;
 } else {
   let command: Awaited<ReturnType<(typeof COMMANDS)[string]['load']>>;
@@ -34,5 +52,11 @@ if (name === undefined || name === '--help' || name === '-h' || name === 'help')
       (name === 'worker' ? ' bullmq' : ''));
     process.exit(1);
   }
-  await command.main(rest);
+  try {
+    await command.main(rest);
+  } catch (err) {
+    // Whatever a command did not turn into its own message: one line, not a stack.
+    const { reportError } = await import('./messages.js');
+    reportError(name, err);
+  }
 }

@@ -15,6 +15,7 @@ import { perfUnavailable, recordUnderPerf, reportPerf } from '../profile/perf.js
 import { profileRemote } from '../profile/remote.js';
 import type { ProfileSummary } from '../profile/summary.js';
 import { loadUserKernel, readInput, severalInputsHint, UsageError } from '../profile/user-kernel.js';
+import { netCause, reportError, reportUsage } from './messages.js';
 import { driveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_KERNELS, workloadCall, workloadCatalog, type WorkloadKernel, type WorkloadOptions } from '../profile/workload.js';
 
 const HELP = `Usage: hotpath profile [options]      (npm run profile -- [options])
@@ -84,7 +85,7 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'
 function num(values: Values, name: keyof Values, min: number, integer = true): number {
   const raw = values[name];
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${String(raw)}`);
+  if (!Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${String(raw)}`);
   return v;
 }
 
@@ -159,9 +160,9 @@ async function profileHere(values: Values, out: string): Promise<void> {
   if (values.kernels !== undefined) return profileOwnKernel(values, out);
   if (values.input !== undefined) throw new UsageError('--input is the input of your own kernel: it needs --kernels FILE');
   const kernel = (values.kernel ?? 'topk') as WorkloadKernel;
-  if (!WORKLOAD_KERNELS.includes(kernel)) throw new Error(`--kernel must be one of ${WORKLOAD_KERNELS.join(', ')}`);
+  if (!WORKLOAD_KERNELS.includes(kernel)) throw new UsageError(`--kernel must be one of ${WORKLOAD_KERNELS.join(', ')}`);
   const placement = (values.placement ?? 'native-worker') as Placement;
-  if (!PLACEMENTS.includes(placement)) throw new Error(`--placement must be one of ${PLACEMENTS.join(', ')}`);
+  if (!PLACEMENTS.includes(placement)) throw new UsageError(`--placement must be one of ${PLACEMENTS.join(', ')}`);
   const threads = values.threads === undefined ? undefined : num(values, 'threads', 1);
   const o: Omit<WorkloadOptions, 'concurrency'> = {
     kernel, placement, durationMs: durationMs(values, 5),
@@ -191,10 +192,26 @@ async function profileHere(values: Values, out: string): Promise<void> {
 async function profileService(values: Values, out: string): Promise<void> {
   const kernel = (values.kernel ?? 'topk') as WorkloadKernel;
   const placement = values.placement ?? 'native-worker';
-  const { files, load } = await profileRemote({
+  let url: URL;
+  try {
+    url = new URL(values.url!);
+  } catch {
+    throw new UsageError(`--url ${values.url}: not a URL (e.g. http://127.0.0.1:3000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url ${values.url}: must be http:// or https://`);
+  const options = {
     url: values.url!, kernel, placement, seconds: values.duration === undefined ? 5 : num(values, 'duration', 1), connections: num(values, 'connections', 1),
     k: num(values, 'k', 1), events: Math.min(num(values, 'events', 1), 100_000), audioSeconds: num(values, 'audio-seconds', 0.1, false),
-  });
+  };
+  let captured: Awaited<ReturnType<typeof profileRemote>>;
+  try {
+    captured = await profileRemote(options);
+  } catch (err) {
+    // undici says only "fetch failed"; the address and the reason are what the user needs.
+    if ((err as Error)?.message === 'fetch failed') throw new Error(`cannot reach ${values.url}: ${netCause(err)}`, { cause: err });
+    throw err;
+  }
+  const { files, load } = captured;
   files.set('load.json', Buffer.from(JSON.stringify({ url: values.url, kernel, placement, ...load }, null, 2) + '\n'));
   writeProfileFiles(out, files);
   const summary = JSON.parse(files.get('summary.json')?.toString('utf8') ?? 'null') as ProfileSummary | null;
@@ -207,8 +224,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    console.error(`hotpath profile: ${(err as Error).message}\n\n${HELP}`);
-    process.exitCode = 2;
+    reportUsage('profile', err);
     return;
   }
   if (values.help) {
@@ -221,7 +237,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new UsageError('--kernels profiles your kernel here; --url profiles a running service: choose one');
     }
     if (values.native && values.url !== undefined) {
-      throw new Error('--native records this process; for a service, run the service itself under perf (docs/profiling.md)');
+      throw new UsageError('--native records this process; for a service, run the service itself under perf (docs/profiling.md)');
     }
     if (values.native) {
       const why = perfUnavailable();
@@ -244,7 +260,6 @@ export async function main(argv: string[]): Promise<void> {
     if (values.url !== undefined) await profileService(values, out);
     else await profileHere(values, out);
   } catch (err) {
-    console.error(`hotpath profile: ${(err as Error).message}`);
-    process.exitCode = (err as { usage?: unknown }).usage === true ? 2 : 1;
+    reportError('profile', err);
   }
 }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { helpText, parseArgsOptions, resolveConfig, type ServerConfig } from '../server/config.js';
 import { serve } from '../server/main.js';
+import { reportUsage } from './messages.js';
 
 export async function main(argv: string[]): Promise<void> {
   let config: ServerConfig;
@@ -13,8 +14,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     config = resolveConfig(process.env, values);
   } catch (err) {
-    console.error(`hotpath serve: ${(err as Error).message}\n\n${helpText()}`);
-    process.exitCode = 2;
+    // parseArgs and resolveConfig both only judge the command line and environment.
+    reportUsage('serve', err);
     return;
   }
   await serve(config);

@@ -3,11 +3,12 @@
 // in a local pool (docs/remote.md). SIGTERM or SIGINT: take no more, finish
 // what it holds, close, exit 0.
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { isKernel, type AnyKernel } from '../kernels/define.js';
 import { startWorker } from '../remote/worker.js';
+import { describeError, reportUsage, UsageError } from './messages.js';
 
 const HELP = `Usage: hotpath worker --redis redis://HOST:PORT [options]
 
@@ -36,13 +37,21 @@ function int(value: string | undefined, name: string, min: number): number | und
   return n;
 }
 
-/** Every kernel a module exports. */
+/** Every kernel a module exports; a module that cannot be imported is the caller's --kernels. */
 async function loadKernels(files: string): Promise<AnyKernel[]> {
   const out: AnyKernel[] = [];
   for (const file of files.split(',').map((f) => f.trim()).filter((f) => f.length > 0)) {
-    const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+    const url = pathToFileURL(resolve(file)).href;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(url)) as Record<string, unknown>;
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const why = e.code === 'ERR_MODULE_NOT_FOUND' && (e.message ?? '').includes(fileURLToPath(url)) ? 'no such file' : describeError(err);
+      throw new UsageError(`--kernels ${file}: cannot import it: ${why}`);
+    }
     const found = Object.values(mod).filter(isKernel);
-    if (found.length === 0) throw new Error(`${file} exports no kernel (a defineKernel() result)`);
+    if (found.length === 0) throw new UsageError(`--kernels ${file} exports no kernel (a defineKernel() result)`);
     out.push(...found);
   }
   return out;
@@ -50,6 +59,7 @@ async function loadKernels(files: string): Promise<AnyKernel[]> {
 
 export async function main(argv: string[]): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
+  let options: Omit<Parameters<typeof startWorker>[0], 'logger'>;
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
@@ -65,13 +75,29 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (typeof values.redis !== 'string') throw new Error('--redis is required');
+    const level = values['log-level'];
+    if (typeof level === 'string' && !(level in pino.levels.values) && level !== 'silent') {
+      throw new Error(`--log-level must be one of ${[...Object.keys(pino.levels.values), 'silent'].join(', ')}, got ${level}`);
+    }
+    // Every value is checked here, before Redis: a bad one is a usage error (exit 2), not a failed start.
+    const s = (k: string): string | undefined => values[k] as string | undefined;
+    options = {
+      redis: values.redis,
+      kernels: s('kernels') === undefined ? [] : await loadKernels(s('kernels')!),
+      threads: int(s('threads'), 'threads', 1),
+      concurrency: int(s('concurrency'), 'concurrency', 1),
+      metricsPort: int(s('metrics-port'), 'metrics-port', 0),
+      metricsHost: s('metrics-host'),
+      prefix: s('prefix'),
+      lockDurationMs: int(s('lock-duration-ms'), 'lock-duration-ms', 1),
+      stalledIntervalMs: int(s('stalled-interval-ms'), 'stalled-interval-ms', 1),
+      maxStalledCount: int(s('max-stalled'), 'max-stalled', 0),
+    };
   } catch (err) {
-    console.error(`hotpath worker: ${(err as Error).message}\n\n${HELP}`);
-    process.exitCode = 2;
+    reportUsage('worker', err);
     return;
   }
-  const s = (k: string): string | undefined => values[k] as string | undefined;
-  const log = pino({ level: s('log-level') ?? 'info', base: { pid: process.pid, role: 'hotpath-worker' } });
+  const log = pino({ level: (values['log-level'] as string | undefined) ?? 'info', base: { pid: process.pid, role: 'hotpath-worker' } });
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   let stopping = false;
   const stop = (signal: string): void => {
@@ -94,21 +120,9 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   try {
-    worker = await startWorker({
-      redis: s('redis')!,
-      kernels: s('kernels') === undefined ? [] : await loadKernels(s('kernels')!),
-      threads: int(s('threads'), 'threads', 1),
-      concurrency: int(s('concurrency'), 'concurrency', 1),
-      metricsPort: int(s('metrics-port'), 'metrics-port', 0),
-      metricsHost: s('metrics-host'),
-      prefix: s('prefix'),
-      lockDurationMs: int(s('lock-duration-ms'), 'lock-duration-ms', 1),
-      stalledIntervalMs: int(s('stalled-interval-ms'), 'stalled-interval-ms', 1),
-      maxStalledCount: int(s('max-stalled'), 'max-stalled', 0),
-      logger: log,
-    });
+    worker = await startWorker({ ...options, logger: log });
   } catch (err) {
-    log.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'worker could not start');
+    log.error({ err: describeError(err), code: (err as { code?: string }).code }, 'worker could not start');
     process.exitCode = 1;
     // Redis connections retry forever: do not wait for them.
     setTimeout(() => process.exit(1), 100).unref();

@@ -119,7 +119,11 @@ export async function serve(config: ServerConfig): Promise<void> {
   try {
     server = await startServer(config, logger);
   } catch (err) {
-    lastWords.fatal({ err, code: (err as { code?: string }).code }, `hotpath could not start: ${(err as Error).message}`);
+    // A catalog that cannot be loaded is the whole story in its message (the
+    // file and why); other errors keep their stack in the log.
+    const code = (err as { code?: string }).code;
+    const catalog = code?.startsWith('HP_ERR_CATALOG') === true;
+    lastWords.fatal(catalog ? { code } : { err, code }, `hotpath could not start: ${catalog ? 'catalog ' : ''}${(err as Error).message}`);
     exit(1);
   }
   if (signalled !== undefined) stop(server!, signalled);
