@@ -12,6 +12,8 @@ export const MAX_THREADS = 256;
 
 /** Test hook: the worker entry Piscina loads (a fault-injecting wrapper of ours). Not public. */
 export const WORKER_FILE = Symbol('hotpath.workerFile');
+/** Benchmarks only: `'simple'` makes auto the simple rule (auto/simple.ts), its yardstick. */
+export const PLANNER = Symbol.for('hotpath.planner');
 
 /** A non-negative number of ms (a timer's range), or the fallback when undefined. */
 export function ms(value: unknown, name: string, fallback: number): number {

@@ -5,8 +5,8 @@
 import { HotpathError } from '../errors.js';
 import type { Impl } from '../kernels/common.js';
 import type { KernelContext } from '../kernels/define.js';
-import type { AutoPlanner } from './auto/planner.js';
-import { clock, cpuClock, ORIGIN } from './clock.js';
+import { clock, ORIGIN } from './clock.js';
+import type { Planner } from './planner.js';
 import type { KernelSpec } from './registry.js';
 import type { Task } from './task.js';
 import { PLACEMENTS, type Placement } from './types.js';
@@ -53,22 +53,11 @@ export function route(requested: unknown, spec: KernelSpec, remote = false): Rou
   return { placement, impl, lane, fallback };
 }
 
-const cpu = cpuClock();
-/**
- * An inline run's CPU time is read (two clock reads, about 1.2 us) while
- * auto is in use and the last inline run took at least CPU_TIMED_MS of wall
- * time (at most 2.4% of the run, as in workers: worker/run.ts), and
- * otherwise at most once a ms (0.1% of the loop: a toplist over 1k events
- * runs 4 us). Runs not read are scaled by the share of wall time the loop
- * had a core in those read (InlineRuns, cpu-clock.ts).
- */
-const CPU_TIMED_MS = 0.05;
-
-/** Runs a task on the caller's thread and settles it. */
-export function runInline(task: Task, planner: AutoPlanner, ctx: KernelContext): void {
+/** Runs a task on the caller's thread and settles it; an auto call tells `planner` what it cost. */
+export function runInline(task: Task, planner: Planner, ctx: KernelContext): void {
+  const auto = task.choice !== undefined;
+  const c0 = auto ? planner.inlineStart() : NaN;
   const t0 = performance.now();
-  const runs = planner.inline;
-  const c0 = cpu !== undefined && planner.active && (runs.lastRunMs >= CPU_TIMED_MS || t0 >= runs.cpuSampleAt) ? cpu() : NaN;
   task.dispatchedAt = task.startedAt = ORIGIN + t0;
   let raw: unknown;
   try {
@@ -81,18 +70,7 @@ export function runInline(task: Task, planner: AutoPlanner, ctx: KernelContext):
   }
   const runMs = performance.now() - t0;
   task.endedAt = task.startedAt + runMs;
-  runs.lastRunMs = runMs;
-  planner.inline.wallMs += runMs;
-  let cpuMs: number;
-  if (c0 === c0) {
-    cpuMs = Math.min(runMs, cpu!() - c0);
-    planner.inline.observe(runMs, cpuMs);
-    runs.cpuSampleAt = t0 + 1;
-  } else {
-    cpuMs = planner.inline.cpuMs(runMs);
-  }
-  planner.observeRun(task.kernel, task.placement, task.size, cpuMs);
-  planner.account?.inline(cpuMs);
+  if (auto) planner.ranInline(task, runMs, c0);
   task.counters.timing(0, runMs);
   let result: Record<string, unknown>;
   try {

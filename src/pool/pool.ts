@@ -18,15 +18,16 @@ import { compiledModule, workerModuleUrl } from '../paths.js';
 import { RemoteClient } from '../remote/client.js';
 import type { AutoChoice } from './auto/choice.js';
 import { AutoPlanner } from './auto/planner.js';
-import { ChainCount } from './auto/chain.js';
+import { SimplePlanner } from './auto/simple.js';
 import { Channels } from './dispatch/channels.js';
 import { clock, cpuClock } from './clock.js';
 import { Dispatcher } from './dispatch/dispatch.js';
+import type { Planner } from './planner.js';
 import { DEFAULT_MAX_BATCH, Lane, libuvThreads } from './dispatch/lane.js';
 import { runInline, route, type Route } from './placement.js';
 import { kernelContext, poolKernels, Registry } from './registry.js';
 import { Slots } from './dispatch/slots.js';
-import { checkModules, checkPoolOptions, checkRunOptions, MAX_THREADS, ms, positiveInt, WORKER_FILE } from './options.js';
+import { checkModules, checkPoolOptions, checkRunOptions, MAX_THREADS, ms, PLANNER, positiveInt, WORKER_FILE } from './options.js';
 import { StatsBook, type TimingListener } from './stats.js';
 import { outcomeOf, Task } from './task.js';
 import { PLACEMENTS, type BuiltinKernels, type Placement, type PoolOptions, type PoolStats, type RunOptions, type RunResult, type TaskTrace } from './types.js';
@@ -51,7 +52,7 @@ export class Pool extends EventEmitter {
   private readonly book = new StatsBook();
   private readonly lanes: Record<Task['lane'], Lane>;
   private readonly dispatcher: Dispatcher;
-  private readonly planner: AutoPlanner;
+  private readonly planner: Planner;
   private readonly registry: Registry;
   private readonly inlineContext: KernelContext;
   private closing: Promise<void> | undefined;
@@ -59,7 +60,6 @@ export class Pool extends EventEmitter {
   private destroying = false;
   private idleWaiters: (() => void)[] = [];
   private tracer: ((trace: TaskTrace) => void) | undefined;
-  private readonly chain: ChainCount;
   /** The `remote` placement's BullMQ client (src/remote), when createPool was given `remote`. */
   private readonly remote: RemoteClient | undefined;
 
@@ -130,8 +130,10 @@ export class Pool extends EventEmitter {
       this.emit('workerReady');
       this.dispatcher.pump(this.lanes.worker);
     });
-    this.planner = new AutoPlanner(ms(options.inlineBudgetMs, 'inlineBudgetMs', 1), this.lanes, this.slots, availableParallelism(), cpuClock());
-    this.chain = new ChainCount(this.slots, this.planner);
+    const budgetMs = ms(options.inlineBudgetMs, 'inlineBudgetMs', 1);
+    this.planner = (options as { [PLANNER]?: string })[PLANNER] === 'simple'
+      ? new SimplePlanner(budgetMs, this.lanes)
+      : new AutoPlanner(budgetMs, this.lanes, this.slots, availableParallelism(), cpuClock());
     this.dispatcher = new Dispatcher(this.lanes.worker, this.channels, this.slots, this.book, this.planner, () => this.checkIdle(), { catalog: this.catalog });
   }
 
@@ -175,6 +177,7 @@ export class Pool extends EventEmitter {
     // Only traced tasks pay for this clock read (about 50 ns each: three per
     // task were 2% of the event loop's time at 130k tasks/s).
     const calledAt = this.tracer === undefined ? 0 : clock();
+    let inlineAuto: Task | undefined;
     const promise = new Promise<RunResult<object>>((resolve, reject) => {
       const spec = this.registry.get(kernelOrName);
       const kernel = spec.name;
@@ -217,12 +220,12 @@ export class Pool extends EventEmitter {
       }
       if (r!.lane === 'inline') {
         runInline(task, this.planner, this.inlineContext);
-        if (auto) this.chain.inline(task.callsAt);
+        if (auto) inlineAuto = task;
         return;
       }
       this.admit(task, this.lanes[r!.lane], options.deadlineMs);
     });
-    this.chain.watch(promise);
+    if (inlineAuto !== undefined) this.planner.settledInline(inlineAuto, promise);
     return promise;
   }
 

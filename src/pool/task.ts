@@ -47,7 +47,7 @@ export class Task implements Queued {
   /**
    * Main-thread CPU ms of its share of the message that carried it (auto
    * learns dispatch cost from it); NaN when that message was not timed
-   * (cpu-clock.ts LoopCpu).
+   * (dispatch/loop-load.ts LoopCpu).
    */
   sendMs = NaN;
   /** libuv tasks: the inline runs' wall total (InlineRuns.wallMs) when it was sent (learn.ts takes the inline runs out of its gap). */

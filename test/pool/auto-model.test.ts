@@ -8,7 +8,7 @@ import { bucketOf } from '../../src/pool/auto/cost-model.js';
 import { Lane } from '../../src/pool/dispatch/lane.js';
 
 // What the workers would report through shared memory: nothing ended, no arrivals.
-const quiet: LoopSignals = { endedUnread: 0, takeArrivals: () => -1, arrivalsTaken: 0, arrivalsWaiting: false };
+const quiet: LoopSignals = { callCount: 0, endedUnread: 0, takeArrivals: () => -1, arrivalsTaken: 0, arrivalsWaiting: false };
 const SIZE = 1000;
 
 type Lanes = { worker: Lane; async: Lane };

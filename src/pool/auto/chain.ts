@@ -8,7 +8,7 @@
 // right before its caller's own continuation: one caller in a loop sees 0,
 // 8 callers see 7. One inline call in 8 pays that extra reaction.
 import type { AutoPlanner } from './planner.js';
-import type { Slots } from '../dispatch/slots.js';
+import type { LoopSignals } from './state.js';
 
 export class ChainCount {
   private inlineCalls = 0;
@@ -16,7 +16,7 @@ export class ChainCount {
   private sampleAt = 0;
 
   constructor(
-    private readonly slots: Slots,
+    private readonly slots: LoopSignals,
     private readonly planner: AutoPlanner,
   ) {}
 

@@ -2,8 +2,11 @@
 // exploration, and the expected cost of every candidate (auto/planner.ts).
 import type { Placement } from '../types.js';
 
+/** A placement auto may pick. */
+export type Concrete = Exclude<Placement, 'auto' | 'remote'>;
+
 /** auto's candidates, in the order of every per-candidate array. */
-export const CONCRETE: readonly Exclude<Placement, 'auto'>[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
+export const CONCRETE: readonly Concrete[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 /** Which of them run the native implementation. */
 export const NATIVE = [true, false, true, false, true];
 /** Which of them run on the caller's thread. */

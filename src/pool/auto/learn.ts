@@ -5,11 +5,11 @@
 // arrivals themselves (slots.ts).
 import type { AutoPlanner } from './planner.js';
 import { clock as now } from '../clock.js';
-import type { Slots } from '../dispatch/slots.js';
+import type { LoopSignals } from './state.js';
 import type { Task } from '../task.js';
 
 /** Teaches `planner` from `task`, which completed after running `runMs` of wall time and `cpuMs` of CPU time (not cancelled). */
-export function learn(planner: AutoPlanner, slots: Slots, task: Task, runMs: number, cpuMs: number): void {
+export function learn(planner: AutoPlanner, slots: LoopSignals, task: Task, runMs: number, cpuMs: number): void {
   // Unloaded: its lane was free and no other call came until now. Only
   // such tasks measure the lanes' own overhead; under load, what is added
   // is queue wait (the lanes' model) and the loop's other work (arrivals).

@@ -26,9 +26,13 @@ import { bucketOf } from './cost-model.js';
 import { explore } from './explore.js';
 import { coresBusy, perCallMs, pickOffloaded } from './offload-cost.js';
 import { RealizedRate } from './realized.js';
+import { ChainCount } from './chain.js';
 import { InlineRuns } from './cpu-clock.js';
+import { learn } from './learn.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
 import type { Lane } from '../dispatch/lane.js';
+import type { Planner } from '../planner.js';
+import type { Task } from '../task.js';
 import { RunEstimate } from '../dispatch/queue.js';
 import type { Placement } from '../types.js';
 
@@ -72,7 +76,17 @@ const SWITCH = 0.9;
  */
 const REUSE = 16;
 
-export class AutoPlanner {
+/**
+ * An inline run's CPU time is read (two clock reads, about 1.2 us) when the
+ * last inline run took at least CPU_TIMED_MS of wall time (at most 2.4% of
+ * the run, as in workers: worker/run.ts), and otherwise at most once a ms
+ * (0.1% of the loop: a toplist over 1k events runs 4 us). Runs not read are
+ * scaled by the share of wall time the loop had a core in those read
+ * (InlineRuns, cpu-clock.ts).
+ */
+const CPU_TIMED_MS = 0.05;
+
+export class AutoPlanner implements Planner {
   private readonly kernels = new Map<string, KernelState>();
   // An unloaded round trip here is 25-150 us (bench pool, placements); start
   // there, robust to cold outliers.
@@ -91,18 +105,58 @@ export class AutoPlanner {
     /** CPU cores the process may use: the event loop and every lane share them. */
     private readonly cores: number,
     /** The event loop's CPU clock, ms (cpu-clock.ts): without one, no LoopAccount. */
-    cpu?: () => number,
+    private readonly cpu?: () => number,
     /** The wall clock, ms (tests give their own). */
     wall: () => number = () => performance.now(),
   ) {
     this.account = cpu === undefined ? undefined : new LoopAccount(cpu, wall);
     this.realized = new RealizedRate(wall);
+    this.chain = new ChainCount(signals, this);
+  }
+
+  private readonly chain: ChainCount;
+
+  inlineStart(): number {
+    const runs = this.inline;
+    return this.cpu !== undefined && (runs.lastRunMs >= CPU_TIMED_MS || performance.now() >= runs.cpuSampleAt) ? this.cpu() : NaN;
+  }
+
+  ranInline(task: Task, runMs: number, c0: number): void {
+    const runs = this.inline;
+    runs.lastRunMs = runMs;
+    runs.wallMs += runMs;
+    let cpuMs: number;
+    if (c0 === c0) {
+      cpuMs = Math.min(runMs, this.cpu!() - c0);
+      runs.observe(runMs, cpuMs);
+      runs.cpuSampleAt = performance.now() + 1;
+    } else {
+      cpuMs = runs.cpuMs(runMs);
+    }
+    this.observeRun(task.kernel, task.placement, task.size, cpuMs);
+    this.account?.inline(cpuMs);
+    this.chain.inline(task.callsAt);
+  }
+
+  settledInline(_task: Task, promise: Promise<unknown>): void {
+    this.chain.watch(promise);
+  }
+
+  sent(task: Task): void {
+    if (task.lane === 'async') task.inlineAt = this.inline.wallMs;
+  }
+
+  completed(task: Task, runMs: number, cpuMs: number): void {
+    learn(this, this.signals, task, runMs, cpuMs);
+  }
+
+  dispatched(task: Task, loopMs: number, loaded: boolean): void {
+    this.account?.offloaded(task.lane === 'worker' ? WORKER_LANE : ASYNC_LANE, loopMs);
+    if (loopMs === loopMs) this.observeDispatch(task.kernel, task.lane, task.size, loopMs, loaded);
   }
 
   /** The loop's unseen cost a call, per lane (loop-account.ts); undefined without a CPU clock. */
   readonly account: LoopAccount | undefined;
-  /** Whether any call asked for auto: until then nothing is timed for it. */
-  active = false;
   /** The offloaded lanes' realized time a call against the model's (realized.ts). */
   readonly realized: RealizedRate;
   private readonly perCall = [NaN, NaN, NaN, NaN, NaN];
@@ -187,7 +241,6 @@ export class AutoPlanner {
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
-    this.active = true;
     const st = this.state(kernel);
     const bucket = bucketOf(size);
     const reused = st.reuse[bucket];

@@ -73,6 +73,8 @@ export function slackOf(st: KernelState, bucket: number, cand: number): number {
 
 /** What workers report through shared memory, read at each choice (slots.ts). */
 export interface LoopSignals {
+  /** run() calls so far (wraps at 2^31: compare differences with | 0). */
+  readonly callCount: number;
   /** Worker tasks finished whose answers the event loop has not read. */
   readonly endedUnread: number;
   /** Mean arrivals of the worker tasks that finished since the last call (how many: arrivalsTaken), or -1. */

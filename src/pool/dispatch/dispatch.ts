@@ -5,17 +5,15 @@
 // 11-12 us here, bench:pool) is paid once per batch, not once per task. Inside
 // a batch each task keeps its own slot (cancel flag), timing, error and result.
 // About 300 lines: sending a batch and settling its answer share the lane's
-// counts and the slots; what auto learns from it is in learn.ts.
+// counts and the slots. Of auto's calls it tells the planner what each cost
+// (planner.ts); a call with a fixed placement runs no planner code.
 import { fromWire, HotpathError } from '../../errors.js';
 import type { KernelContext, PoolContext } from '../../kernels/define.js';
-import type { AutoPlanner } from '../auto/planner.js';
 import type { Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from '../clock.js';
-import { LoopCpu } from '../auto/cpu-clock.js';
 import type { Lane } from './lane.js';
-import { learn } from '../auto/learn.js';
-import { ASYNC_LANE, WORKER_LANE } from '../auto/loop-account.js';
-import { LoopLoad } from './loop-load.js';
+import type { Planner } from '../planner.js';
+import { LoopCpu, LoopLoad } from './loop-load.js';
 import { kernelContext } from '../registry.js';
 import { DONE, Slots } from './slots.js';
 import type { StatsBook } from '../stats.js';
@@ -32,7 +30,7 @@ export class Dispatcher {
   private pipelineQueued = false;
   /** Whether the event loop is saturated: then busy workers get no second message. */
   private readonly loop = new LoopLoad();
-  /** Times auto's messages on this thread's CPU clock (cpu-clock.ts). */
+  /** Times auto calls' messages on this thread's CPU clock. */
   private readonly cpu = new LoopCpu();
   /** native-async run contexts, one per slot (its cancel flag). */
   private readonly asyncContexts: KernelContext[] = [];
@@ -42,7 +40,7 @@ export class Dispatcher {
     private readonly channels: Channels,
     private readonly slots: Slots,
     private readonly book: StatsBook,
-    private readonly planner: AutoPlanner,
+    private readonly planner: Planner,
     private readonly checkIdle: () => void,
     private readonly pool: PoolContext,
   ) {}
@@ -120,8 +118,8 @@ export class Dispatcher {
     const task = batch[0];
     this.prepare(task);
     const t0 = performance.now();
-    const c0 = this.cpu.start(batch, this.planner.active);
-    task.inlineAt = this.planner.inline.wallMs;
+    const c0 = this.cpu.start(batch);
+    if (task.choice !== undefined) this.planner.sent(task);
     let running: Promise<unknown>;
     this.slots.untimed(task.slot);
     try {
@@ -149,7 +147,7 @@ export class Dispatcher {
   private send(batch: Task[], lane: Lane, ch: Channel): void {
     lane.messages++;
     lane.inflight += batch.length;
-    const c0 = this.cpu.start(batch, this.planner.active);
+    const c0 = this.cpu.start(batch);
     const transferList: ArrayBuffer[] = [];
     const message: WireMessage = [];
     const moved: Task[] = [];
@@ -162,6 +160,7 @@ export class Dispatcher {
       const n = transferList.length;
       pushTask(message, task.spec.code, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
       if (transferList.length > n) moved.push(task);
+      if (task.choice !== undefined) this.planner.sent(task);
     }
     try {
       this.channels.send(ch, batch, message, transferList, workMs);
@@ -251,14 +250,11 @@ export class Dispatcher {
     // auto learns what an offloaded task costs the event loop: its share of
     // the message out and of settling the answer, and for libuv the addon's
     // completion (the result's conversion, which a worker does in spec.result
-    // inside the share).
+    // inside the share). NaN: not timed.
     const share = this.cpu.since(c0) / batch.length;
-    const account = this.planner.active ? this.planner.account : undefined;
     for (const task of batch) {
-      if (task.endedAt === 0) continue;
-      const ms = task.sendMs + share + task.completeMs;
-      account?.offloaded(task.lane === 'worker' ? WORKER_LANE : ASYNC_LANE, ms);
-      if (task.choice !== undefined && ms === ms) this.planner.observeDispatch(task.kernel, task.lane, task.size, ms, batch.length > 1 || !task.freeAtEnqueue);
+      if (task.endedAt === 0 || task.choice === undefined) continue;
+      this.planner.dispatched(task, task.sendMs + share + task.completeMs, batch.length > 1 || !task.freeAtEnqueue);
     }
     queueMicrotask(() => {
       this.settling--;
@@ -288,7 +284,7 @@ export class Dispatcher {
           lane.runTime.add(runMs);
           lane.typicalRun.add(runMs);
           task.counters.runEstimate.add(runMs);
-          learn(this.planner, this.slots, task, runMs, (answer[j + 4] as number | undefined) ?? runMs);
+          if (task.choice !== undefined) this.planner.completed(task, runMs, (answer[j + 4] as number | undefined) ?? runMs);
         }
       }
       if (status !== OK) err = fromWire(answer[j + 3] as WireError);
