@@ -1,25 +1,14 @@
-// auto against the best fixed placement of each group, measured again after
-// the sweep (placements.ts) chose that placement: fresh windows, longer, in
-// pairs. Why not the sweep's own medians:
-// - Selection bias. The sweep names the best of five placements on the
-//   same medians it would hold auto to. Where two or three tie, the best of
-//   them is the one whose windows ran high, and auto is compared with that
-//   luck. In 8 of the 22 groups of the full run at f403d57 the two best
-//   fixed placements were within their own spread.
-// - Window noise. A 150 ms window of fingerprint over 5 s at 8 in flight
-//   ran 944 to 1692 calls/s for the same fixed placement (native-worker,
-//   f403d57, 2 cores): a median of 5 moves by more than the 10% asked.
-//   Paired ratios of the sweep's adjacent windows swung as much (0.57-1.53),
-//   so the noise is each window's own: only more time per case narrows it.
-// Here each pair runs the fixed placement and auto back to back, the order
-// swapped every round, and the ratio is median against median of these
-// windows alone. Its resolution, by an A/A control (bench/placements-aa.ts,
-// one fixed placement on both sides): 0.92-1.06 over 22 groups on 2 cores,
-// 0.93-1.10 at 15 threads on 16 cores (the placements-aa.txt of each run).
-// One A/A run of three here reached 1.14 (toplist over 100k events at 8 in
-// flight), and one at 9de5ed6 0.94-1.17 with 2 groups over 1.1 (fingerprint
-// over 5 s at 1 in flight, over 0.25 s at 8): a ratio near 1.1 is within the
-// machine's noise.
+// auto against the best fixed placement of each group and against the simple
+// rule, measured again after the sweep (placements.ts) chose that placement:
+// fresh, longer windows. Not the sweep's own medians: where placements tie,
+// the best of them is the one whose windows ran high (selection bias), and a
+// 150 ms window of one fixed placement swung 944-1692 calls/s (fingerprint
+// over 5 s at 8 in flight, 2 cores). Each round runs the fixed placement,
+// auto, the simple rule and the fixed placement again back to back, the
+// order turned every round; a ratio is median against median of these
+// windows. The second fixed side is the A/A control, in the same run: how
+// far from 1 a ratio can read with nothing changed (0.92-1.17 on 2 cores in
+// earlier runs).
 import { median } from '../lib/stats.js';
 import { drive } from '../lib/drive.js';
 import { ratio, type Ratio } from '../lib/results.js';
@@ -35,12 +24,18 @@ export interface CheckGroup {
   primary: 'p50' | 'ops/s';
   submitFixed: () => Promise<unknown>;
   submitAuto: () => Promise<unknown>;
+  /** auto on a pool whose planner is the simple rule. */
+  submitSimple: () => Promise<unknown>;
 }
+
+/** What each round runs: the fixed placement twice (its A/A control: the check's resolution), auto and the simple rule. */
+const SIDES = ['fixed', 'auto', 'simple', 'fixedAgain'] as const;
+type Side = (typeof SIDES)[number];
 
 export interface CheckResult {
   ratios: Ratio[];
-  /** Per group: the windows' primary metric, fixed and auto (what the ratio is the medians of). */
-  samples: Record<string, { fixed: number[]; auto: number[] }>;
+  /** Per group: each side's windows of the primary metric (what the ratios are medians of). */
+  samples: Record<string, Record<Side, number[]>>;
 }
 
 /** One window at the group's depth, after a quarter window that lets auto see that load (as in the sweep). */
@@ -51,36 +46,41 @@ async function window(submit: () => Promise<unknown>, g: CheckGroup, windowMs: n
 }
 
 /**
- * Runs `rounds` pairs of windows per group and returns, per group, how
- * many times worse auto did than the fixed placement (target <= `target`).
+ * Runs `rounds` rounds of windows per group (fixed, auto, simple rule, fixed
+ * again, the order turned every round) and returns, per group, how many
+ * times worse auto did than the fixed placement (target <= `target`), than
+ * the simple rule, the simple rule than the fixed placement, and the fixed
+ * placement than itself (the A/A control: what a ratio this near 1 means).
  */
 export async function checkAuto(ctx: SuiteContext, groups: CheckGroup[], rounds: number, windowMs: number, label: string, target: string): Promise<CheckResult> {
   const samples: CheckResult['samples'] = {};
-  for (const g of groups) samples[g.group] = { fixed: [], auto: [] };
+  for (const g of groups) samples[g.group] = { fixed: [], auto: [], simple: [], fixedAgain: [] };
   ctx.progress.begin('placements: auto re-measured', groups.length * rounds);
   for (let r = 0; r < rounds; r++) {
     for (const g of groups) {
       const s = samples[g.group];
-      // Swapped each round: whichever goes second meets a pool warmed by the
-      // first, and the caches it left.
-      if (r % 2 === 0) {
-        s.fixed.push(await window(g.submitFixed, g, windowMs));
-        s.auto.push(await window(g.submitAuto, g, windowMs));
-      } else {
-        s.auto.push(await window(g.submitAuto, g, windowMs));
-        s.fixed.push(await window(g.submitFixed, g, windowMs));
+      const submit: Record<Side, () => Promise<unknown>> = { fixed: g.submitFixed, auto: g.submitAuto, simple: g.submitSimple, fixedAgain: g.submitFixed };
+      // Turned each round: whichever goes later meets a pool warmed by the
+      // others, and the caches they left.
+      for (let i = 0; i < SIDES.length; i++) {
+        const side = SIDES[(i + r) % SIDES.length];
+        s[side].push(await window(submit[side], g, windowMs));
       }
-      ctx.progress.step(`pair ${r + 1}/${rounds} ${g.group}`, `${g.fixed} ${s.fixed.at(-1)!.toFixed(g.primary === 'p50' ? 3 : 0)}, auto ${s.auto.at(-1)!.toFixed(g.primary === 'p50' ? 3 : 0)}`);
+      const last = (side: Side) => s[side].at(-1)!.toFixed(g.primary === 'p50' ? 3 : 0);
+      ctx.progress.step(`round ${r + 1}/${rounds} ${g.group}`, `${g.fixed} ${last('fixed')}, auto ${last('auto')}, simple ${last('simple')}`);
     }
   }
   const ratios: Ratio[] = [];
   for (const g of groups) {
     const s = samples[g.group];
-    const fixed = median(s.fixed);
-    const auto = median(s.auto);
-    if (!(fixed > 0 && auto > 0)) continue;
-    const worse = g.primary === 'p50' ? auto / fixed : fixed / auto;
-    ratios.push(ratio(`${g.group}: auto vs ${label} (${g.fixed}), re-measured, x worse`, worse, target));
+    const m = (side: Side) => median(s[side]);
+    if (!SIDES.every((side) => m(side) > 0)) continue;
+    // x worse: a over b, for latency; b over a, for throughput.
+    const worse = (a: Side, b: Side) => (g.primary === 'p50' ? m(a) / m(b) : m(b) / m(a));
+    ratios.push(ratio(`${g.group}: auto vs ${label} (${g.fixed}), re-measured, x worse`, worse('auto', 'fixed'), target));
+    ratios.push(ratio(`${g.group}: auto vs the simple rule, re-measured, x worse`, worse('auto', 'simple')));
+    ratios.push(ratio(`${g.group}: the simple rule vs ${label} (${g.fixed}), re-measured, x worse`, worse('simple', 'fixed')));
+    ratios.push(ratio(`${g.group}: A/A, ${g.fixed} vs itself, re-measured`, worse('fixedAgain', 'fixed')));
   }
   return { ratios, samples };
 }

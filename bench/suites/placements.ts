@@ -4,7 +4,10 @@
 // with threads x 4 in flight (throughput: what a loaded service gets).
 // Marks the best placement per kernel, size and depth, and the best among
 // those that keep the event loop's CPU per task within 1 ms, or says it is
-// a tie when the spread is too wide to call (stats.ts pickBest).
+// a tie when the spread is too wide to call (stats.ts pickBest). Beside
+// auto runs `simple`: auto with the simple rule (src/pool/auto/simple.ts),
+// the yardstick auto's machinery must beat.
+import { PLANNER } from '../../src/pool/options.js';
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import { PLACEMENTS } from '../../src/pool/types.js';
 import { drive } from '../lib/drive.js';
@@ -14,7 +17,10 @@ import { metric, noisy, pickBest } from '../lib/stats.js';
 import { checkAuto, type CheckGroup } from './placements-check.js';
 import type { Suite, SuiteContext } from '../lib/suite.js';
 
-type PlacementName = (typeof PLACEMENTS)[number];
+/** A placement, or `simple`: auto on a pool whose planner is the simple rule. */
+type PlacementName = (typeof PLACEMENTS)[number] | 'simple';
+const CONTENDERS: readonly PlacementName[] = [...PLACEMENTS, 'simple'];
+const CHOOSERS = new Set<string>(['auto', 'simple']);
 
 /**
  * The fastest placement is often inline on a 2-core machine (no dispatch at
@@ -48,7 +54,7 @@ const IN_BUDGET = `best fixed within ${LOOP_BUDGET_MS} ms of loop CPU`;
 
 /** The best fixed placement of `entries` by median, if any ran. */
 function bestFixed(entries: Entry[], higherIsBetter: boolean): Entry | undefined {
-  const fixed = entries.filter((e) => e.name !== 'auto' && e.metric.median > 0);
+  const fixed = entries.filter((e) => !CHOOSERS.has(e.name) && e.metric.median > 0);
   if (fixed.length === 0) return undefined;
   return fixed.reduce((a, b) => ((higherIsBetter ? b.metric.median > a.metric.median : b.metric.median < a.metric.median) ? b : a));
 }
@@ -79,14 +85,19 @@ async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
   // One pool per topk catalog size (the catalog is fixed at pool start);
   // toplist and fingerprint run on the same pool as their size's topk.
   const pools = new Map<SizeName, Pool>();
+  const simplePools = new Map<SizeName, Pool>();
   try {
-    for (const size of sizes) pools.set(size, await createPool({ catalog: benchCatalog(SIZES.topk[size].units), threads: ctx.threads }));
+    for (const size of sizes) {
+      pools.set(size, await createPool({ catalog: benchCatalog(SIZES.topk[size].units), threads: ctx.threads }));
+      simplePools.set(size, await createPool({ catalog: benchCatalog(SIZES.topk[size].units), threads: ctx.threads, [PLANNER]: 'simple' } as never));
+    }
     const cases: PlacementCase[] = [];
     for (const kernel of BENCH_KERNELS) {
       for (const size of sizes) {
-        const pool = pools.get(size)!;
         const input = poolInput(kernel, size);
-        for (const placement of PLACEMENTS) {
+        for (const contender of CONTENDERS) {
+          const pool = (contender === 'simple' ? simplePools : pools).get(size)!;
+          const placement = contender === 'simple' ? 'auto' : contender;
           for (const depth of depths) {
             const ran = new Map<string, number>();
             // transfer: false keeps the cached input usable (the pool copies it, as a
@@ -95,7 +106,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
               const r = await pool.run(kernel, input as never, { placement, transfer: false } as never) as { placement: string };
               ran.set(r.placement, (ran.get(r.placement) ?? 0) + 1);
             };
-            cases.push({ kernel, size, placement, depth, submit, ran, samples: [] });
+            cases.push({ kernel, size, placement: contender, depth, submit, ran, samples: [] });
           }
         }
       }
@@ -155,18 +166,18 @@ async function run(ctx: SuiteContext): Promise<SuiteOutcome> {
           ratios.push(...autoRatios(group, entries, offLoop, primary === 'ops/s'));
           const yardstick = bestFixed(offLoop, primary === 'ops/s');
           const submitOf = (name: string) => members.find((c) => c.placement === name)!.submit;
-          if (yardstick !== undefined) checks.push({ group, fixed: yardstick.name, depth, primary, submitFixed: submitOf(yardstick.name), submitAuto: submitOf('auto') });
+          if (yardstick !== undefined) checks.push({ group, fixed: yardstick.name, depth, primary, submitFixed: submitOf(yardstick.name), submitAuto: submitOf('auto'), submitSimple: submitOf('simple') });
         }
       }
     }
     const check = await checkAuto(ctx, checks, checkRounds, checkWindowMs, IN_BUDGET, '<= 1.10');
     return {
       status: 'ok',
-      params: { placements: [...PLACEMENTS], sizes, depths, threads: ctx.threads, windowMs, rounds, checkRounds, checkWindowMs, checkSamples: check.samples },
+      params: { placements: [...CONTENDERS], sizes, depths, threads: ctx.threads, windowMs, rounds, checkRounds, checkWindowMs, checkSamples: check.samples },
       cases: out, verdicts, ratios: [...ratios, ...check.ratios],
     };
   } finally {
-    await Promise.all([...pools.values()].map((p) => p.close()));
+    await Promise.all([...pools.values(), ...simplePools.values()].map((p) => p.close()));
   }
 }
 
