@@ -11,7 +11,7 @@ import type { AutoChoice } from './auto/choice.js';
 export type { PoolTopkInput } from '../kernels/topk/kernel.js';
 
 /**
- * Where a task runs (see docs/placements in the README). `auto` picks one of
+ * Where a task runs (docs/pool.md, Placements). `auto` picks one of
  * the local ones per call, never `remote`; `remote` (a `hotpath worker` over
  * Redis, docs/remote.md) exists only in a pool created with `remote`.
  */
@@ -83,7 +83,7 @@ export interface PoolOptions {
    * Messages (batches) handed to each worker at once: it runs them one after
    * the other, and gets the next while it runs the current one, hiding the
    * message round trip. A busy worker gets a further message only while what
-   * it holds is estimated under 1 ms, so a task waits behind a long one only
+   * it holds is estimated under 4 ms, so a task waits behind a long one only
    * when that kernel's estimate is wrong. 1 hands work only to an idle worker.
    * Default 2.
    */
