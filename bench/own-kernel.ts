@@ -15,6 +15,7 @@ import { createPool } from '../src/pool/pool.js';
 import { PLACEMENTS, type Placement } from '../src/pool/types.js';
 import { kernelOutput, loadUserKernel, readInput, severalInputsHint, UsageError } from '../src/profile/user-kernel.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
+import { textTable, wrapLines } from './lib/report.js';
 
 export const OWN_CASES = [...PLACEMENTS, 'piscina'] as const;
 export type OwnCase = (typeof OWN_CASES)[number];
@@ -279,14 +280,7 @@ function ranText(r: OwnRow): string {
   return r.fallback ? `${text} (fallback)` : text;
 }
 
-/** An aligned text table: numbers to the right, words to the left. */
-function table(header: string[], rows: string[][], left: Set<number>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-/** The side-by-side table, naming the machine. */
+/** The side-by-side table, naming the machine: within 120 columns (report.ts textTable), the prose wrapped. */
 export function ownKernelText(rep: OwnKernelReport): string {
   const nativeNote = rep.native === 'none' ? 'no native form (native placements run its TS run: fallback)'
     : rep.native === 'loaded' ? 'native form loaded' : 'native form declared but its addon did not load (fallback)';
@@ -295,13 +289,14 @@ export function ownKernelText(rep: OwnKernelReport): string {
     `${(r.loopBusy * 100).toFixed(0)}%`, ms(r.loopMaxDelayMs), ranText(r),
     r.sameAsTsInline === null ? 'n/a' : r.sameAsTsInline ? 'yes' : 'NO',
   ]);
-  const lines = [
+  const head = [
     `hotpath bench: kernel ${rep.kernel} from ${rep.module}, input ${rep.input}`,
     `machine: ${describeMachine(rep.machine)}`,
     `${rep.threads} worker thread${rep.threads === 1 ? '' : 's'} (hotpath and Piscina alike), closed loop for ${rep.durationMs} ms per case${rep.rounds > 1 ? ` (${rep.rounds} rounds of ${(rep.durationMs / rep.rounds).toFixed(0)} ms, cases interleaved)` : ''} at 1 and ${rep.concurrency} in flight; ${nativeNote}`,
     '',
-    table(['case', 'in flight', 'calls/s', 'spread', 'p50 ms', 'p99 ms', 'loop busy', 'loop max ms', 'ran', 'same as ts-inline'], rows, new Set([0, 8, 9])),
   ];
-  for (const r of rep.rows) if (r.errors > 0) lines.push(`${r.case} x${r.inflight}: ${r.errors} calls failed: ${r.firstError}`);
-  return lines.join('\n');
+  const left = new Set([0, 8, 9]);
+  const table = textTable(['case', 'in flight', 'calls/s', 'spread', 'p50 ms', 'p99 ms', 'loop busy', 'loop max ms', 'ran', 'same as ts-inline'], rows, { left: (i) => left.has(i) });
+  const errors = rep.rows.filter((r) => r.errors > 0).map((r) => `${r.case} x${r.inflight}: ${r.errors} calls failed: ${r.firstError}`);
+  return [...wrapLines(head), table, ...wrapLines(errors)].join('\n');
 }

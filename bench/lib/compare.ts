@@ -5,7 +5,7 @@
 // runs on the same machine an hour apart drift 2-4% on quiet cases
 // (frequency, neighbours) that a 3-sample spread does not show.
 import { describeMachine } from './machine.js';
-import { fmt } from './report.js';
+import { fmt, textTable, wrapLines } from './report.js';
 import type { BenchResults, CaseResult } from './results.js';
 import { separated, type Metric } from './stats.js';
 
@@ -75,17 +75,16 @@ export function comparisonText(c: Comparison): string {
   const mark: Record<Change, string> = { regression: 'REGRESSION', improvement: 'better', 'within noise': '' };
   const header = ['case', 'metric', 'old', 'new', 'change', ''];
   const cells = c.rows.map((r) => [r.id, `${r.metric} (${r.unit})`, fmt(r.old), fmt(r.now), `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(1)}%`, mark[r.verdict]]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd();
   const regressions = c.rows.filter((r) => r.verdict === 'regression');
   const improvements = c.rows.filter((r) => r.verdict === 'improvement');
-  return [
-    ...c.warnings.map((w) => `warning: ${w}`),
-    line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line), '',
+  // Fits the terminal: a long case id wraps at its '/'s, the prose at spaces.
+  return wrapLines([
+    ...c.warnings.flatMap((w) => `warning: ${w}`.split('\n')),
+    ...textTable(header, cells, { left: (i) => i < 2 }).split('\n'), '',
     ...(c.onlyOld.length > 0 ? [`only in the old run: ${c.onlyOld.length} cases (${c.onlyOld.slice(0, 5).join(', ')}${c.onlyOld.length > 5 ? ', ...' : ''})`] : []),
     ...(c.onlyNew.length > 0 ? [`only in the new run: ${c.onlyNew.length} cases (${c.onlyNew.slice(0, 5).join(', ')}${c.onlyNew.length > 5 ? ', ...' : ''})`] : []),
     `${c.rows.length} cases compared: ${regressions.length} regressions, ${improvements.length} improvements, ` +
       `${c.rows.length - regressions.length - improvements.length} within noise (a change must clear both runs' spread and ${MIN_CHANGE * 100}%).`,
     ...regressions.map((r) => `REGRESSION ${r.id}: ${r.metric} ${fmt(r.old)} -> ${fmt(r.now)} ${r.unit} (${(r.change * 100).toFixed(1)}%)`),
-  ].join('\n');
+  ]).join('\n');
 }

@@ -2,12 +2,16 @@
 // report.md and the README's Performance section (scripts/readme-performance.mjs).
 // One column list per suite; every figure comes from the results, none typed here.
 import { describeMachine } from './machine.js';
-import type { BenchResults, CaseResult, SuiteName, SuiteResult } from './results.js';
-import { pm } from './stats.js';
+import type { BenchResults, CaseResult, Ratio, SuiteName, SuiteResult } from './results.js';
+import { NOISY_SPREAD, pm } from './stats.js';
 
 interface Column {
   header: string;
   cell: (c: CaseResult, s: SuiteResult) => string;
+  /** Text, aligned left in the terminal (and wrapped there when the table is too wide). */
+  left?: boolean;
+  /** The terminal's shorter form of the cell, where it has one. */
+  short?: (c: CaseResult, s: SuiteResult) => string;
 }
 
 /** 3 significant digits, with k/M/G past 10,000: 0.0123, 1.82, 512, 24.6k, 8.4M, 1.06G. */
@@ -45,6 +49,14 @@ function twoMarks(group: string, name: string, s: SuiteResult): string {
   return [fastest, loopFree].filter(Boolean).join(' ');
 }
 
+/** 'native-inline 100%, native-async 0%, ts-worker 0%' -> 'native-inline 100%, 2 more <1%': the rare explorations, counted. */
+export function shortRan(ran: string): string {
+  const parts = ran.split(', ');
+  const rare = parts.filter((p) => / 0%$/.test(p));
+  if (rare.length < 2) return ran;
+  return [...parts.filter((p) => !/ 0%$/.test(p)), `${rare.length} more <1%`].join(', ');
+}
+
 const COLUMNS: Record<SuiteName, Column[]> = {
   kernels: [
     label('kernel'), label('input'), label('impl'), med('ms/op'), spread,
@@ -56,7 +68,7 @@ const COLUMNS: Record<SuiteName, Column[]> = {
     { header: 'throughput', cell: (c) => `${fmt(c.metrics.throughput.median)} ${unitOf(c, 'throughput')}` }, spread,
     med('loop CPU/task', 'loop CPU ms/task'),
     { header: 'best', cell: (c, s) => twoMarks(`${c.labels.kernel} ${c.labels.input}, ${c.labels.inflight} in flight`, String(c.labels.placement), s) },
-    { header: 'ran', cell: (c) => (c.labels.ran === c.labels.placement ? '' : String(c.labels.ran)) },
+    { header: 'ran', cell: (c) => (c.labels.ran === c.labels.placement ? '' : String(c.labels.ran)), left: true, short: (c) => (c.labels.ran === c.labels.placement ? '' : shortRan(String(c.labels.ran))) },
   ],
   pool: [
     label('workload'), label('pool'), med('ops/s'), spread, med('p50', 'p50 µs'), med('p99', 'p99 µs'), med('main CPU/task', 'main CPU µs/task'),
@@ -66,7 +78,7 @@ const COLUMNS: Record<SuiteName, Column[]> = {
   http: [
     label('route'), label('placement'), med('req/s'), spread, med('p50', 'p50 ms'), med('p99', 'p99 ms'), med('healthz p99', '/healthz p99 ms'),
     med('loop-latency ratio', 'loop-latency ratio', 'x'), med('server loop delay p99', 'loop delay p99 ms'), med('pool utilization'), label('errors'),
-    { header: 'note', cell: (c) => (c.labels.healthz === 'answered' ? '' : String(c.labels.healthz ?? '')) },
+    { header: 'note', cell: (c) => (c.labels.healthz === 'answered' ? '' : String(c.labels.healthz ?? '')), left: true },
     { header: 'best', cell: (c, s) => twoMarks(`${String(c.id.split('/')[1])}: req/s`, String(c.labels.placement), s) },
   ],
   memory: [label('workers'), label('catalog'), med('rss', 'RSS MiB'), med('pool cost', 'pool MiB'), med('catalog cost', 'catalog MiB'), med('per extra worker', 'per extra worker MiB'), spread],
@@ -76,10 +88,90 @@ const COLUMNS: Record<SuiteName, Column[]> = {
   ],
 };
 
-function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+/** The terminal width every table and line the bench prints keeps within. */
+export const TERMINAL_COLUMNS = 120;
+/** A wrapped text column keeps at least this width: narrower, its words break mid-word. */
+const MIN_WRAP = 16;
+
+/**
+ * `text` as lines of at most `width`: broken after a space or a '/' (ids
+ * and routes), mid-word only when a word alone is wider.
+ */
+export function wrapCell(text: string, width: number, afterComma = false): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    // In a cell, after a comma first: 'native-inline 100%,' keeps a share with its name.
+    let at = afterComma ? rest.lastIndexOf(', ', width - 1) + 1 : 0;
+    for (let j = width; j > 0 && at <= 0; j--) if (rest[j] === ' ' || rest[j - 1] === '/') at = j;
+    if (at <= 0) at = width;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  return [...out, rest];
+}
+
+/** Prose lines wrapped to `max`, continuation lines indented. */
+export function wrapLines(lines: string[], max = TERMINAL_COLUMNS, indent = '    '): string[] {
+  return lines.flatMap((l) => {
+    if (l.length <= max) return [l];
+    const [first, ...more] = wrapCell(l, max);
+    return [first, ...wrapCell(more.join(' '), max - indent.length).map((x) => indent + x)];
+  });
+}
+
+/** A header on two lines, split at the space that makes the wider half narrowest ('loop CPU ms/task' -> 'loop CPU', 'ms/task'). */
+function splitHeader(h: string): string[] {
+  let best = [h];
+  for (let i = h.indexOf(' '); i > 0; i = h.indexOf(' ', i + 1)) {
+    const pair = [h.slice(0, i), h.slice(i + 1)];
+    if (Math.max(...pair.map((x) => x.length)) < Math.max(...best.map((x) => x.length))) best = pair;
+  }
+  return best;
+}
+
+export interface TableOptions {
+  /** Columns aligned left (text); the others are numbers, aligned right. Default: the first. */
+  left?: (i: number) => boolean;
+  max?: number;
+}
+
+/**
+ * An aligned text table no wider than `max` where it can be: past it, the
+ * headers go on two lines, then the text columns (the widest first) wrap
+ * their cells onto continuation lines.
+ */
+export function textTable(header: string[], rows: string[][], o: TableOptions = {}): string {
+  const max = o.max ?? TERMINAL_COLUMNS;
+  const left = o.left ?? ((i: number) => i === 0);
+  const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+  const cellWidths = header.map((_, i) => Math.max(0, ...rows.map((r) => r[i].length)));
+  let heads = header.map((h) => [h]);
+  let widths = header.map((h, i) => Math.max(h.length, cellWidths[i]));
+  if (total(widths) > max) {
+    heads = header.map((h) => splitHeader(h));
+    widths = heads.map((hs, i) => Math.max(cellWidths[i], ...hs.map((x) => x.length)));
+  }
+  while (total(widths) > max) {
+    const text = widths.map((w, i) => ({ w, i })).filter(({ w, i }) => left(i) && w > MIN_WRAP);
+    if (text.length === 0) break;
+    const widest = text.reduce((a, b) => (b.w > a.w ? b : a));
+    widths[widest.i] = Math.max(MIN_WRAP, widest.w - (total(widths) - max));
+    heads[widest.i] = heads[widest.i].flatMap((h) => wrapCell(h, widths[widest.i]));
+  }
+  const pad = (c: string, i: number) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]));
+  // A row of cells, each a list of lines, as its text lines; `bottom` aligns short cells to the last line (headers).
+  const block = (cells: string[][], bottom = false) => {
+    const height = Math.max(...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, k) => cells.map((c, i) => pad((bottom ? c[k - (height - c.length)] : c[k]) ?? '', i)).join('  ').trimEnd());
+  };
+  return [...block(heads, true), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.flatMap((r) => block(r.map((c, i) => wrapCell(c, widths[i], true))))].join('\n');
+}
+
+/** The width `textTable` gives these columns before it wraps any cell. */
+function unwrappedWidth(header: string[], rows: string[][]): number {
+  const w = header.map((h, i) => Math.max(...splitHeader(h).map((x) => x.length), ...rows.map((r) => r[i].length)));
+  return w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
 }
 
 function mdTable(header: string[], rows: string[][]): string {
@@ -87,18 +179,125 @@ function mdTable(header: string[], rows: string[][]): string {
   return [`| ${header.map(esc).join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
-/** The rows of a suite's table (kernels of the placements suite: one table per kernel). */
-function sections(s: SuiteResult): { title: string; header: string[]; rows: string[][] }[] {
-  const cols = COLUMNS[s.name].filter((col) => s.cases.some((c) => col.cell(c, s) !== '' && col.cell(c, s) !== '-') || col.header === 'best');
-  const header = cols.map((c) => c.header);
-  const rows = (cases: CaseResult[]) => cases.map((c) => cols.map((col) => col.cell(c, s)));
-  if (s.name !== 'placements') return [{ title: '', header, rows: rows(s.cases) }];
-  const kernels = [...new Set(s.cases.map((c) => String(c.labels.kernel)))];
-  return kernels.map((k) => ({ title: k, header, rows: rows(s.cases.filter((c) => c.labels.kernel === k)) }));
+interface Section {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Per column: text (aligned left), or a number. */
+  left: boolean[];
 }
 
-function ratioLines(s: SuiteResult): string[] {
-  return s.ratios.map((r) => `${r.name}: ${r.value.toFixed(2)}${r.target ? ` (target ${r.target}) ${r.met ? 'ok' : 'MISSED'}` : ''}`);
+/**
+ * The rows of a suite's table (kernels of the placements suite: one table
+ * per kernel). For the terminal, a table wider than TERMINAL_COLUMNS even
+ * with two-line headers moves its first column, where it repeats, into the
+ * section titles ('-- topk 2k x 128, k=10'), and cells take their short form.
+ */
+function sections(s: SuiteResult, terminal = false): Section[] {
+  const cols = COLUMNS[s.name].filter((col) => s.cases.some((c) => col.cell(c, s) !== '' && col.cell(c, s) !== '-') || col.header === 'best');
+  const header = cols.map((c) => c.header);
+  const left = cols.map((c, i) => i === 0 || c.left === true);
+  const rows = (cases: CaseResult[]) => cases.map((c) => cols.map((col) => (terminal && col.short ? col.short(c, s) : col.cell(c, s))));
+  const kernels = [...new Set(s.cases.map((c) => String(c.labels.kernel)))];
+  const secs = s.name !== 'placements' ? [{ title: '', header, left, rows: rows(s.cases) }]
+    : kernels.map((k) => ({ title: k, header, left, rows: rows(s.cases.filter((c) => c.labels.kernel === k)) }));
+  if (!terminal) return secs;
+  return secs.flatMap((sec) => {
+    const firsts = [...new Set(sec.rows.map((r) => r[0]))];
+    if (unwrappedWidth(sec.header, sec.rows) <= TERMINAL_COLUMNS || firsts.length * 2 > sec.rows.length) return [sec];
+    return firsts.map((v) => ({
+      title: [sec.title, v].filter(Boolean).join(' '), header: sec.header.slice(1), left: sec.left.slice(1),
+      rows: sec.rows.filter((r) => r[0] === v).map((r) => r.slice(1)),
+    }));
+  });
+}
+
+const ratioLine = (r: Ratio) => `${r.name}: ${r.value.toFixed(2)}${r.target ? ` (target ${r.target}) ${r.met ? 'ok' : 'MISSED'}` : ''}`;
+
+/**
+ * A sweep figure and its re-measured one further apart than this many times
+ * (either way) say the sweep's windows were too noisy to read.
+ */
+export const SWEEP_NOISY = 1.5;
+
+/** auto against the fixed placement it is held to, in one group of the placements suite. */
+export interface AutoCheck {
+  group: string;
+  /** What auto is compared with, as the ratio names it: 'best fixed within 1 ms of loop CPU'. */
+  against: string;
+  fixed: string;
+  /** How many times worse auto did on the sweep's own medians (placements.ts). */
+  sweep?: number;
+  /** The same, measured again in fresh pairs of windows (placements-check.ts): the verdict, with its target. */
+  remeasured?: Ratio;
+  sweepNoisy: boolean;
+}
+
+const AUTO_RATIO = /^(.*): auto vs (best fixed.*) \(([^()]+)\)(, re-measured)?, x worse$/;
+
+/**
+ * The placements suite's ratios of auto against a fixed placement, each
+ * group's sweep figure beside its re-measured one (the names are what pair
+ * them, so saved runs pair too). `fastest`: auto against the fastest fixed
+ * placement where that is not the one it is held to (sweep only, no target).
+ */
+export function autoChecks(s: SuiteResult): { checks: AutoCheck[]; fastest: Ratio[]; other: Ratio[] } {
+  const checks = new Map<string, AutoCheck>();
+  const overall: { group: string; fixed: string; r: Ratio }[] = [];
+  const other: Ratio[] = [];
+  for (const r of s.ratios) {
+    const m = AUTO_RATIO.exec(r.name);
+    if (m === null) {
+      other.push(r);
+      continue;
+    }
+    const [, group, against, fixed, again] = m;
+    if (against === 'best fixed' && again === undefined) {
+      overall.push({ group, fixed, r });
+      continue;
+    }
+    const key = `${group}\n${against}\n${fixed}`;
+    const c = checks.get(key) ?? { group, against, fixed, sweepNoisy: false };
+    if (again === undefined) c.sweep = r.value;
+    else c.remeasured = r;
+    checks.set(key, c);
+  }
+  for (const c of checks.values()) {
+    if (c.sweep !== undefined && c.remeasured !== undefined) c.sweepNoisy = Math.max(c.sweep / c.remeasured.value, c.remeasured.value / c.sweep) > SWEEP_NOISY;
+  }
+  const list = [...checks.values()];
+  const fastest = overall.filter((o) => !list.some((c) => c.group === o.group && c.fixed === o.fixed)).map((o) => o.r);
+  return { checks: list, fastest, other };
+}
+
+/** The auto table's parts: a heading, its columns and rows, and a line per disagreement. */
+function autoTable(checks: AutoCheck[]): { intro: string[]; header: string[]; rows: string[][]; notes: string[] } {
+  const against = checks[0]?.against ?? 'best fixed';
+  const anyAgain = checks.some((c) => c.remeasured !== undefined);
+  const intro = [
+    `auto against the ${against.replace(/^best fixed/, 'best fixed placement')}, x worse (above 1: auto did worse).`,
+    anyAgain
+      ? 'The verdict is the re-measured figure (fresh pairs of windows, auto and that placement back to back), the one held to the target; ' +
+        `the sweep's is from the sweep's own medians. sweep noisy: the two differ by more than ${SWEEP_NOISY}x.`
+      : 'From the sweep\'s own medians: this run re-measured none.',
+  ];
+  const header = ['group', 'fixed', 'sweep', 're-measured (verdict)', 'target', 'result'];
+  const rows = checks.map((c) => [
+    c.group, c.fixed, c.sweep === undefined ? '-' : c.sweep.toFixed(2), c.remeasured === undefined ? '-' : c.remeasured.value.toFixed(2),
+    c.remeasured?.target ?? '-',
+    [c.remeasured?.met === undefined ? '' : c.remeasured.met ? 'ok' : 'MISSED', c.sweepNoisy ? 'sweep noisy' : ''].filter(Boolean).join(', '),
+  ]);
+  const notes = checks.filter((c) => c.sweepNoisy).map((c) =>
+    `sweep noisy: ${c.group}: ${c.sweep!.toFixed(2)} in the sweep against ${c.remeasured!.value.toFixed(2)} re-measured; the re-measured figure is the verdict.`);
+  return { intro, header, rows, notes };
+}
+
+/** The ratios' lines, or for placements the auto table's parts and the remaining lines. */
+function ratioParts(s: SuiteResult): { auto?: ReturnType<typeof autoTable>; lines: string[] } {
+  if (s.name !== 'placements') return { lines: s.ratios.map(ratioLine) };
+  const { checks, fastest, other } = autoChecks(s);
+  const lines = [...fastest.map((r) => `${ratioLine(r)} (sweep only: that placement is over the loop budget)`), ...other.map(ratioLine)];
+  return { auto: checks.length > 0 ? autoTable(checks) : undefined, lines };
 }
 
 function verdictLines(s: SuiteResult): string[] {
@@ -107,16 +306,18 @@ function verdictLines(s: SuiteResult): string[] {
 
 const status = (s: SuiteResult) => (s.status === 'ok' ? '' : `${s.status}: ${s.reason ?? ''}`);
 
-/** One suite for the terminal. */
+/** One suite for the terminal: no line wider than TERMINAL_COLUMNS. */
 export function suiteText(s: SuiteResult): string {
   const out = [`== ${s.name}: ${s.title} (${(s.durationMs / 1000).toFixed(1)} s)`];
-  if (s.status !== 'ok') return [...out, status(s)].join('\n');
-  for (const sec of sections(s)) out.push(...(sec.title ? [`-- ${sec.title}`] : []), textTable(sec.header, sec.rows), '');
+  if (s.status !== 'ok') return wrapLines([...out, status(s)]).join('\n');
+  for (const sec of sections(s, true)) out.push(...(sec.title ? [`-- ${sec.title}`] : []), textTable(sec.header, sec.rows, { left: (i) => i === 0 || sec.left[i] }), '');
   const v = verdictLines(s);
   if (v.length > 0) out.push(...v, '');
-  const r = ratioLines(s);
-  if (r.length > 0) out.push(...r, '');
-  return out.join('\n').trimEnd();
+  const { auto, lines } = ratioParts(s);
+  if (auto !== undefined) out.push(...auto.intro, textTable(auto.header, auto.rows, { left: (i) => i < 2 || i === 5 }), ...auto.notes, '');
+  if (lines.length > 0) out.push(...lines, '');
+  // Tables fit already: what wraps here is prose (verdicts, ratios).
+  return wrapLines(out.join('\n').split('\n')).join('\n').trimEnd();
 }
 
 export function machineLine(r: BenchResults): string {
@@ -133,8 +334,9 @@ export function suiteMarkdown(s: SuiteResult, level = 2, chartDir?: string): str
   for (const sec of sections(s)) out.push(...(sec.title ? [`**${sec.title}**`, ''] : []), mdTable(sec.header, sec.rows), '');
   const v = verdictLines(s);
   if (v.length > 0) out.push(...v.map((x) => `- ${x}`), '');
-  const r = ratioLines(s);
-  if (r.length > 0) out.push(...r.map((x) => `- ${x}`), '');
+  const { auto, lines } = ratioParts(s);
+  if (auto !== undefined) out.push(auto.intro.join(' '), '', mdTable(auto.header, auto.rows), '', ...auto.notes.map((x) => `- ${x}`), ...(auto.notes.length > 0 ? [''] : []));
+  if (lines.length > 0) out.push(...lines.map((x) => `- ${x}`), '');
   if (chartDir !== undefined) for (const file of CHARTS_OF[s.name]) out.push(`![${s.name}](${chartDir}${file})`, '');
   return out.join('\n');
 }
@@ -150,14 +352,63 @@ export const CHARTS_OF: Record<SuiteName, string[]> = {
   remote: ['remote-overhead.svg'],
 };
 
+/** The conditions of the suites' second verdicts ('within 1 ms of loop CPU per task'), from the verdict groups: the ✓ column's meaning. */
+function loopFreeConditions(r: BenchResults): string[] {
+  const out: string[] = [];
+  for (const s of r.suites) {
+    const groups = s.verdicts.map((v) => v.group);
+    const cond = groups.flatMap((a) => groups.filter((b) => b.startsWith(`${a}, `)).map((b) => b.slice(a.length + 2)));
+    for (const c of new Set(cond)) out.push(`${c} (${s.name})`);
+  }
+  return out;
+}
+
+/**
+ * The legend of report.md: each mark, notation and abbreviation that `body`
+ * uses, with what it means (entries for what it does not use are left out).
+ */
+export function legend(body: string, r: BenchResults): string[] {
+  const loopFree = loopFreeConditions(r);
+  const entries: [RegExp, string][] = [
+    [/★/, '★ (best): the best of its group (the lines under the table name each group and its metric), ahead of the runner-up by more than both spreads'],
+    [/✓/, `✓ (best): the best of those that keep the event loop free${loopFree.length > 0 ? `: ${loopFree.join('; ')}` : ''}`],
+    [/≈|\btie\b/, '≈ (best), tie: one of the two best, not separated by their spreads: too close to call'],
+    [/±\d/, '±N%: spread, half the range (min..max) of the samples, over their median'],
+    [/\d% noisy/, `noisy: a spread wider than ±${(NOISY_SPREAD * 50).toFixed(0)}%: read only differences larger than it`],
+    [/re-measured/, "sweep, re-measured (verdict): auto against a fixed placement on the sweep's own medians, then again in fresh pairs of " +
+      'windows, the two back to back; the re-measured figure is the verdict, the one held to the target'],
+    [/sweep noisy/, `sweep noisy: the sweep's figure and the re-measured one differ by more than ${SWEEP_NOISY}x; the re-measured one stands`],
+    [/\dx\b|x worse/, 'Nx: times (11.7x: 11.7 times as fast, or as long); x worse: how many times slower (latency) or lower (ops/s) auto did than the placement named (below 1: auto did better)'],
+    [/\d[kMG]\b/, 'k, M, G: thousand, million, billion (24.6k = 24,600; 1.05G events/s)'],
+    [/\(target [<>]=/, '(target >= N) ok / MISSED: the bound the bench holds a ratio to, and whether this run met it'],
+    [/\| - \|/, '-: not measured, or not applicable to the case (a speedup of the TS twin over itself)'],
+    [/\bp50\b|\bp99\b/, 'p50, p99: the median and the 99th-percentile latency of the calls'],
+    [/in ?flight/, 'in flight, inflight: tasks submitted and not yet settled (1: one request at a time; more: a loaded service)'],
+    [/\| (ts|native) \||ts-inline/, "ts, native: a kernel's TypeScript twin and its C++ form; -inline: on the calling thread, -worker: on a worker thread, " +
+      "native-async: on libuv's thread pool, auto: the pool chooses per call; ran: where the calls ran, when not (only) where asked"],
+    [/loop CPU/, 'loop CPU ms/task: CPU time of the event loop per task: dispatch, or the whole kernel when it runs inline'],
+    [/loop-latency ratio/, 'loop-latency ratio: /healthz p99 under load over its p99 idle: how much the load held up the event loop'],
+    [/pool utilization/, "pool utilization: the share of the workers' time they were busy (0..1); - where the placement never used them"],
+    [/efficiency\/thread/, 'efficiency/thread: ops/s at n threads over n times ops/s at 1 (1: linear)'],
+    [/memread/, 'memread: a plain read of the same bytes, the memory-bandwidth floor'],
+    [/ x 128, k=10/, '2k x 128, k=10: 2,000 rows of 128 dimensions, the top 10'],
+    [/ ids, k=10/, '10k events / 1k ids, k=10: 10,000 events over 1,000 distinct ids, the top 10'],
+    [/@ 16 kHz/, '1 s @ 16 kHz: one second of audio sampled at 16 kHz'],
+    [/µs|MiB|GB\/s/, 'µs: microseconds; MiB: 2^20 bytes; GB/s: 10^9 bytes a second'],
+    [/RSS/, 'RSS: the process\'s resident memory'],
+  ];
+  return entries.filter(([re]) => re.test(body)).map(([, text]) => `- ${text}`);
+}
+
 export function reportMarkdown(r: BenchResults, charts: Set<string>): string {
-  const out = ['# hotpath bench report', '', `Machine: ${machineLine(r)}.`, '',
-    `Every figure is the median of repeated samples; spread is ±half the min..max range. A case marked *noisy* spread more than ±25%; ` +
-    '"tie" means the two best were not separated by their own spread (docs/bench.md).', ''];
+  const body: string[] = [];
   for (const s of r.suites) {
     const md = suiteMarkdown(s, 2);
-    out.push(md);
-    for (const file of CHARTS_OF[s.name]) if (charts.has(file)) out.push(`![${s.name}](${file})`, '');
+    body.push(md);
+    for (const file of CHARTS_OF[s.name]) if (charts.has(file)) body.push(`![${s.name}](${file})`, '');
   }
-  return out.join('\n');
+  const text = body.join('\n');
+  return ['# hotpath bench report', '', `Machine: ${machineLine(r)}.`, '',
+    'Every figure is the median of repeated samples (docs/bench.md). What the marks and abbreviations mean:', '',
+    ...legend(text, r), '', text].join('\n');
 }
