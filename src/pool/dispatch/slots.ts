@@ -11,7 +11,7 @@
 //            conversion to JS, on the event loop) began, in us of the
 //            monotonic clock modulo 2^31. Workers do not use it.
 //   [s + 3]  libuv tasks: the run's CPU time on libuv's thread, us (auto
-//            learns from it, native/napi_util.h RunTimer). Workers do not
+//            learns from it, native/napi_timing.h RunTimer). Workers do not
 //            use it.
 // Slots are recycled only after the task's worker has returned, so a late
 // kernel never sees the next task's flag.
