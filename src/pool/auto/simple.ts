@@ -46,10 +46,11 @@ export class SimplePlanner implements Planner {
       if (lane === undefined) return predict(p) <= this.budgetMs ? predict(p) : Infinity;
       return this.lanes[lane].expectedWaitMs() + predict(p);
     });
+    // Inline when it fits and nothing waits, whatever an offloaded lane's run would be.
+    const offloaded = waiting || !expected.some((e, i) => LANE[CONCRETE[i]] === undefined && e < Infinity);
     let best = -1;
     for (let i = 0; i < CONCRETE.length; i++) {
-      if (expected[i] === Infinity) continue;
-      if (LANE[CONCRETE[i]] === undefined && waiting) continue;
+      if (expected[i] === Infinity || (LANE[CONCRETE[i]] !== undefined) !== offloaded) continue;
       if (best < 0 || expected[i] < expected[best]) best = i;
     }
     // Never measured: a worker first (never block the loop on a guess).
