@@ -233,6 +233,68 @@ export interface AutoCheck {
   sweepNoisy: boolean;
 }
 
+/** auto against the simple rule in one group, with the fixed placement against itself (the A/A control) of the same rounds. */
+export interface SimpleCheck {
+  group: string;
+  fixed?: string;
+  /** auto over the simple rule, x worse (below 1: auto did better). */
+  autoVsSimple?: number;
+  /** The simple rule over the fixed placement, x worse. */
+  simpleVsFixed?: number;
+  /** The fixed placement's second side over its first: 1 on a quiet machine. */
+  aa?: number;
+}
+
+const SIMPLE_RATIO = /^(.*): (auto vs the simple rule|the simple rule vs .* \(([^()]+)\)|A\/A, (\S+) vs itself), re-measured(, x worse)?$/;
+
+/** The run's A/A resolution: the furthest any group's fixed placement read from itself (x, at least 1). */
+export function aaNoise(checks: SimpleCheck[]): number {
+  return checks.reduce((n, c) => (c.aa === undefined ? n : Math.max(n, c.aa, 1 / c.aa)), 1);
+}
+
+/** Whether auto beat the simple rule by more than the run's A/A resolution (`noise`), lost by more, or neither. */
+export function simpleVerdict(c: SimpleCheck, noise: number): string {
+  if (c.autoVsSimple === undefined) return '-';
+  return c.autoVsSimple * noise < 1 ? 'auto ahead' : c.autoVsSimple > noise ? 'simple ahead' : 'within noise';
+}
+
+/** The placements suite's auto-vs-simple-rule ratios, by group (the rest of `ratios` untouched). */
+export function simpleChecks(ratios: Ratio[]): { checks: SimpleCheck[]; other: Ratio[] } {
+  const checks = new Map<string, SimpleCheck>();
+  const other: Ratio[] = [];
+  for (const r of ratios) {
+    const m = SIMPLE_RATIO.exec(r.name);
+    if (m === null) {
+      other.push(r);
+      continue;
+    }
+    const [, group, what, simpleFixed, aaFixed] = m;
+    const c = checks.get(group) ?? { group };
+    if (what.startsWith('auto')) c.autoVsSimple = r.value;
+    else if (what.startsWith('A/A')) {
+      c.aa = r.value;
+      c.fixed ??= aaFixed;
+    } else {
+      c.simpleVsFixed = r.value;
+      c.fixed ??= simpleFixed;
+    }
+    checks.set(group, c);
+  }
+  return { checks: [...checks.values()], other };
+}
+
+function simpleTable(checks: SimpleCheck[]): { intro: string[]; header: string[]; rows: string[][] } {
+  const f = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(2));
+  const noise = aaNoise(checks);
+  return {
+    intro: ['auto against the simple rule (auto with src/pool/auto/simple.ts as its planner), re-measured in the same rounds, x worse ' +
+      '(below 1: auto did better). A/A: the fixed placement against itself in those rounds, what a ratio reads with nothing changed; ' +
+      `this run's resolution is the furthest of them, ${noise.toFixed(2)}x either way: a verdict needs auto / simple beyond it.`],
+    header: ['group', 'fixed', 'auto / simple', 'simple / fixed', 'A/A', 'verdict'],
+    rows: checks.map((c) => [c.group, c.fixed ?? '-', f(c.autoVsSimple), f(c.simpleVsFixed), f(c.aa), simpleVerdict(c, noise)]),
+  };
+}
+
 const AUTO_RATIO = /^(.*): auto vs (best fixed.*) \(([^()]+)\)(, re-measured)?, x worse$/;
 
 /**
@@ -293,11 +355,12 @@ function autoTable(checks: AutoCheck[]): { intro: string[]; header: string[]; ro
 }
 
 /** The ratios' lines, or for placements the auto table's parts and the remaining lines. */
-function ratioParts(s: SuiteResult): { auto?: ReturnType<typeof autoTable>; lines: string[] } {
+function ratioParts(s: SuiteResult): { auto?: ReturnType<typeof autoTable>; simple?: ReturnType<typeof simpleTable>; lines: string[] } {
   if (s.name !== 'placements') return { lines: s.ratios.map(ratioLine) };
   const { checks, fastest, other } = autoChecks(s);
-  const lines = [...fastest.map((r) => `${ratioLine(r)} (sweep only: that placement is over the loop budget)`), ...other.map(ratioLine)];
-  return { auto: checks.length > 0 ? autoTable(checks) : undefined, lines };
+  const simple = simpleChecks(other);
+  const lines = [...fastest.map((r) => `${ratioLine(r)} (sweep only: that placement is over the loop budget)`), ...simple.other.map(ratioLine)];
+  return { auto: checks.length > 0 ? autoTable(checks) : undefined, simple: simple.checks.length > 0 ? simpleTable(simple.checks) : undefined, lines };
 }
 
 function verdictLines(s: SuiteResult): string[] {
@@ -313,8 +376,9 @@ export function suiteText(s: SuiteResult): string {
   for (const sec of sections(s, true)) out.push(...(sec.title ? [`-- ${sec.title}`] : []), textTable(sec.header, sec.rows, { left: (i) => i === 0 || sec.left[i] }), '');
   const v = verdictLines(s);
   if (v.length > 0) out.push(...v, '');
-  const { auto, lines } = ratioParts(s);
+  const { auto, simple, lines } = ratioParts(s);
   if (auto !== undefined) out.push(...auto.intro, textTable(auto.header, auto.rows, { left: (i) => i < 2 || i === 5 }), ...auto.notes, '');
+  if (simple !== undefined) out.push(...simple.intro, textTable(simple.header, simple.rows, { left: (i) => i < 2 || i === 5 }), '');
   if (lines.length > 0) out.push(...lines, '');
   // Tables fit already: what wraps here is prose (verdicts, ratios).
   return wrapLines(out.join('\n').split('\n')).join('\n').trimEnd();
@@ -334,8 +398,9 @@ export function suiteMarkdown(s: SuiteResult, level = 2, chartDir?: string): str
   for (const sec of sections(s)) out.push(...(sec.title ? [`**${sec.title}**`, ''] : []), mdTable(sec.header, sec.rows), '');
   const v = verdictLines(s);
   if (v.length > 0) out.push(...v.map((x) => `- ${x}`), '');
-  const { auto, lines } = ratioParts(s);
+  const { auto, simple, lines } = ratioParts(s);
   if (auto !== undefined) out.push(auto.intro.join(' '), '', mdTable(auto.header, auto.rows), '', ...auto.notes.map((x) => `- ${x}`), ...(auto.notes.length > 0 ? [''] : []));
+  if (simple !== undefined) out.push(simple.intro.join(' '), '', mdTable(simple.header, simple.rows), '');
   if (lines.length > 0) out.push(...lines.map((x) => `- ${x}`), '');
   if (chartDir !== undefined) for (const file of CHARTS_OF[s.name]) out.push(`![${s.name}](${chartDir}${file})`, '');
   return out.join('\n');

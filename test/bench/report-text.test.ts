@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareResults, comparisonText } from '../../bench/lib/compare.js';
-import { autoChecks, legend, reportMarkdown, shortRan, suiteText, SWEEP_NOISY, TERMINAL_COLUMNS, textTable, wrapCell } from '../../bench/lib/report.js';
+import { aaNoise, autoChecks, legend, reportMarkdown, shortRan, simpleChecks, simpleVerdict, suiteText, SWEEP_NOISY, TERMINAL_COLUMNS, textTable, wrapCell } from '../../bench/lib/report.js';
 import type { BenchResults, SuiteResult } from '../../bench/lib/results.js';
 import { ownKernelText, type OwnKernelReport, type OwnRow } from '../../bench/own-kernel.js';
 
@@ -164,5 +164,32 @@ describe('auto: sweep against re-measured', () => {
     const r = runs.find((x) => x.path.includes('355753d-placements'))!.r;
     const noisy = autoChecks(placements(r)!).checks.filter((c) => c.sweepNoisy).map((c) => c.group);
     expect(noisy).toEqual(['fingerprint 1 s @ 16 kHz, 1 in flight']);
+  });
+});
+
+describe('auto against the simple rule', () => {
+  const g = 'topk 2k x 128, k=10, 8 in flight';
+  const ratios = [
+    { name: `${g}: auto vs the simple rule, re-measured, x worse`, value: 0.5 },
+    { name: `${g}: the simple rule vs best fixed within 1 ms of loop CPU (native-inline), re-measured, x worse`, value: 1.8 },
+    { name: `${g}: A/A, native-inline vs itself, re-measured`, value: 0.9 },
+    { name: 'h: auto vs the simple rule, re-measured, x worse', value: 1.05 },
+    { name: 'h: A/A, native-worker vs itself, re-measured', value: 1.08 },
+    { name: 'unrelated ratio', value: 2 },
+  ];
+
+  it('groups the three ratios of a group and leaves the others', () => {
+    const { checks, other } = simpleChecks(ratios);
+    expect(other.map((r) => r.name)).toEqual(['unrelated ratio']);
+    expect(checks[0]).toEqual({ group: g, fixed: 'native-inline', autoVsSimple: 0.5, simpleVsFixed: 1.8, aa: 0.9 });
+    expect(checks[1]).toMatchObject({ group: 'h', fixed: 'native-worker', autoVsSimple: 1.05, aa: 1.08 });
+  });
+
+  it("calls a group only beyond the run's widest A/A", () => {
+    const { checks } = simpleChecks(ratios);
+    const noise = aaNoise(checks);
+    expect(noise).toBeCloseTo(1 / 0.9);
+    expect(checks.map((c) => simpleVerdict(c, noise))).toEqual(['auto ahead', 'within noise']);
+    expect(simpleVerdict({ group: 'x', autoVsSimple: 1.3 }, noise)).toBe('simple ahead');
   });
 });

@@ -79,13 +79,19 @@ describe('hotpath bench --smoke', () => {
       ...(native() ? ['kernels/topk/small/memread'] : []),
     ].sort());
     const depths = [1, results.params.threads * 4];
-    expect(ids('placements')).toEqual(kernels.flatMap((k) => PLACEMENTS.flatMap((p) => depths.map((d) => `placements/${k}/tiny/${p}/inflight-${d}`))).sort());
+    expect(ids('placements')).toEqual(kernels.flatMap((k) => [...PLACEMENTS, 'simple'].flatMap((p) => depths.map((d) => `placements/${k}/tiny/${p}/inflight-${d}`))).sort());
     expect(suite('placements').verdicts).toHaveLength(kernels.length * depths.length * 2);
     // auto measured again beside each group's best fixed placement within the
     // loop budget (tiny inputs: every group has one), held to auto's 1.1 target.
+    // Beside it, in the same rounds: auto against the simple rule, the simple
+    // rule against the fixed placement, and that placement against itself (A/A).
     const again = suite('placements').ratios.filter((r) => r.name.includes(', re-measured'));
-    expect(again).toHaveLength(kernels.length * depths.length);
-    for (const r of again) expect(r.target, r.name).toBe('<= 1.10');
+    const held = again.filter((r) => / auto vs best fixed/.test(r.name));
+    expect(held).toHaveLength(kernels.length * depths.length);
+    for (const r of held) expect(r.target, r.name).toBe('<= 1.10');
+    for (const what of ['auto vs the simple rule', 'the simple rule vs best fixed', 'A/A, ']) {
+      expect(again.filter((r) => r.name.includes(what)), what).toHaveLength(kernels.length * depths.length);
+    }
     // Every peer pool ran (they are devDependencies: installed here).
     expect(new Set(suite('pool').cases.map((c) => c.labels.pool))).toEqual(new Set(SYSTEM_NAMES));
     expect(new Set(suite('pool').cases.map((c) => c.labels.workload))).toEqual(new Set(['trivial', 'toplist 1 event', 'toplist 4 KB', 'busy 100us', 'lone trivial']));
