@@ -4,13 +4,11 @@
 // tell it.
 import { describe, expect, it } from 'vitest';
 import { newKernelState, slackOf, type KernelState } from '../../src/pool/auto/state.js';
-import { LIBUV_EDGE } from '../../src/pool/auto/offload-cost.js';
+import { LIBUV_EDGE } from '../../src/pool/auto/tuning.js';
 import { Lane } from '../../src/pool/dispatch/lane.js';
 import { RealizedRate } from '../../src/pool/auto/realized.js';
+import { NATIVE_ASYNC as ASYNC, NATIVE_INLINE as INLINE, NATIVE_WORKER as WORKER } from '../../src/pool/auto/choice.js';
 
-const WORKER = 2;
-const ASYNC = 4;
-const INLINE = 0;
 const B = 10;
 
 /** A worker lane of 2 threads with 7 tasks out (busy), and one with 2 (not: no call waits). */

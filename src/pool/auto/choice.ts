@@ -5,14 +5,24 @@ import type { Placement } from '../types.js';
 /** A placement auto may pick. */
 export type Concrete = Exclude<Placement, 'auto' | 'remote'>;
 
+/** Candidates are indices into small arrays (0.15 us a choice; records by placement: 0.6). Inline first. */
+export const NATIVE_INLINE = 0;
+export const TS_INLINE = 1;
+export const NATIVE_WORKER = 2;
+export const TS_WORKER = 3;
+export const NATIVE_ASYNC = 4;
+
 /** auto's candidates, in the order of every per-candidate array. */
 export const CONCRETE: readonly Concrete[] = ['native-inline', 'ts-inline', 'native-worker', 'ts-worker', 'native-async'];
 /** Which of them run the native implementation. */
 export const NATIVE = [true, false, true, false, true];
 /** Which of them run on the caller's thread. */
 export const INLINE = [true, true, false, false, false];
+/** The lane each offloaded candidate goes to (undefined: inline). */
+export const LANE: readonly ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
+/** Its twin across the thread boundary (same implementation): what predicts its run until it is measured. */
+export const TWIN: readonly number[] = [NATIVE_WORKER, TS_WORKER, NATIVE_INLINE, TS_INLINE, NATIVE_WORKER];
 
-/** What `auto` chose for a call, and why. */
 export class AutoChoice {
   constructor(
     readonly placement: Placement,

@@ -7,11 +7,8 @@ import { RunEstimate } from '../dispatch/queue.js';
 export const bucketOf = (size: number): number => 31 - Math.clz32(size + 1 > 0xffffffff ? 0xffffffff : size + 1);
 
 /**
- * Ms by input size: an EWMA of ms and of size per power-of-two size bucket,
- * scaled linearly within and across buckets. Local, so a few large inputs
- * cannot bend the estimate for small ones (a global least-squares fit over
- * 100..1M events predicted 2 ms for 100 events). Buckets live in an array
- * indexed by log2(size): no hashing on the per-call path.
+ * Ms by input size: an EWMA of ms and of size per power-of-two size bucket, scaled linearly within
+ * and across buckets (local: large inputs cannot bend small ones' estimate). An array: no hashing.
  */
 export class CostModel {
   private readonly ms: (RunEstimate | undefined)[] = [];

@@ -1,35 +1,20 @@
-// The `auto` placement: per call, the placement with the lowest expected
-// cost among those that keep the event loop's blocking under
-// `inlineBudgetMs`. A candidate's cost is its expected completion time
-// (queue wait + the lane's unloaded dispatch overhead + the kernel's
-// predicted run time there) plus what it makes the other calls sharing the
-// event loop wait: its main-thread time x the calls that arrive while one is
-// out (`concurrency`). Alone, that is latency; under load, main-thread time:
-// 8 callers of a 0.19 ms topk on the loop wait for each other (4.8k calls/s),
-// in workers they do not (6.2k/s; bench placements, 2 cores).
-//
-// Everything is learned from the runs the pool sees: run time per kernel,
-// placement and input size, the main thread's cost of an offloaded task, the
-// lanes' overhead and libuv's idle gap, the concurrency. Work is measured
-// in CPU time (cpu-clock.ts), waits in wall time: by wall clock a lane's
-// costs read 1.4-5x high while busy threads shared the cores, and auto
-// compared lanes measured under different loads. Now and then it runs a
-// call elsewhere, so that the model follows the machine when its load
-// changes; exploring is paced by what auto spends (explore.ts). The cost
-// terms are in offload-cost.ts, the loop's unseen costs in loop-account.ts,
-// the lanes' realized pace in realized.ts, what auto keeps per kernel in
-// auto/state.ts, what a call reports in auto/choice.ts.
+// The `auto` placement: per call, the candidate with the least expected cost (completion time + its
+// main-thread time x the calls sharing the loop) among those that block the loop at most `inlineBudgetMs`,
+// all learned from the runs the pool sees. Reference and measurements: docs/auto.md. Parts: cost-model.ts,
+// state.ts (what is learned), offload-cost.ts, loop-account.ts, realized.ts, explore.ts, observe.ts, tuning.ts.
 import { performance } from 'node:perf_hooks';
-import { AutoChoice, CONCRETE, INLINE, NATIVE } from './choice.js';
+import { AutoChoice, CONCRETE, INLINE, LANE, NATIVE, NATIVE_ASYNC, NATIVE_INLINE, NATIVE_WORKER, TS_WORKER, TWIN } from './choice.js';
 import { chosenCounts, loadedDispatchMs, newKernelState, slackOf, type KernelState, type LoopSignals } from './state.js';
 import { bucketOf } from './cost-model.js';
 import { explore } from './explore.js';
 import { coresBusy, perCallMs, pickOffloaded } from './offload-cost.js';
 import { RealizedRate } from './realized.js';
-import { ChainCount } from './chain.js';
-import { InlineRuns } from './cpu-clock.js';
-import { learn } from './learn.js';
+import { ChainCount, InlineRuns, learn } from './observe.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
+import {
+  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, CPU_TIMED_MS, MAX_CONCURRENCY,
+  OVERHEAD_PRIOR_MS, REUSE_CALLS, REUSE_LEAD, REUSE_LOAD_EXTRA, REUSE_LOAD_FACTOR, SWITCH_MARGIN,
+} from './tuning.js';
 import type { Lane } from '../dispatch/lane.js';
 import type { Planner } from '../planner.js';
 import type { Task } from '../task.js';
@@ -38,65 +23,26 @@ import type { Placement } from '../types.js';
 
 export type { LoopSignals };
 
-// One task's count of calls that arrived while it was out is capped here: a
-// slow alternative tried while calls chain inline through the microtask queue
-// (ts-worker, 4 ms where native inline takes 0.2) sees dozens, which says
-// "saturated", not how many callers wait.
-const MAX_CONCURRENCY = 64;
 const INDEX = Object.fromEntries(CONCRETE.map((p, i) => [p, i])) as Record<Placement, number>;
-
-// Candidates in a fixed order, with what each needs, so that a choice is a
-// loop over small arrays (about 0.15 us; a first version with records keyed
-// by placement took 0.6 us, on a 3 us inline task).
-const LANE: ('worker' | 'async' | undefined)[] = [undefined, undefined, 'worker', 'worker', 'async'];
-const ASYNC = 4;
-
-/**
- * A new best candidate must cost at most this share of the last best of its
- * size to replace it, and under load an inline run coming from an
- * offloaded best must fit this share of the budget. Two candidates within
- * the model's noise were taken in turn, and the mix ran worse than either:
- * toplist over 1M events (0.8-1.2 ms inline, about the budget) at 8 in
- * flight, 53% inline and 45% libuv, 1.16k calls/s against 1.20k inline and
- * 1.37k on libuv alone. Alone, a mix costs nothing more than its parts, and
- * the margin kept the same kernel off the loop at 1 in flight while its run
- * read 0.9-1.0 ms in a slow phase: 1.32 ms on libuv against 0.90 inline.
- */
-const SWITCH = 0.9;
-
-/**
- * An inline choice far ahead of every other candidate is reused for the next
- * REUSE calls of its size bucket, instead of predicting all five again: on a
- * 4 us kernel (toplist over 1k events, 8 in flight) a full choice and its
- * AutoChoice were about 0.4 us a call, 9% of the call (auto 213k calls/s
- * against 233k for native-inline, 2 cores). Far ahead: at most half of the
- * next candidate's cost, with the run at most half the inline budget (a
- * bucket's sizes differ up to 2x). The calls it skips still earn the other
- * candidates their exploration budget. A change of load ends the reuse.
- */
-const REUSE = 16;
-
-/**
- * An inline run's CPU time is read (two clock reads, about 1.2 us) when the
- * last inline run took at least CPU_TIMED_MS of wall time (at most 2.4% of
- * the run, as in workers: worker/run.ts), and otherwise at most once a ms
- * (0.1% of the loop: a toplist over 1k events runs 4 us). Runs not read are
- * scaled by the share of wall time the loop had a core in those read
- * (InlineRuns, cpu-clock.ts).
- */
-const CPU_TIMED_MS = 0.05;
 
 export class AutoPlanner implements Planner {
   private readonly kernels = new Map<string, KernelState>();
-  // An unloaded round trip here is 25-150 us (bench pool, placements); start
-  // there, robust to cold outliers.
+  // Robust to cold outliers.
   private readonly overhead: Record<'worker' | 'async', RunEstimate> = {
-    worker: new RunEstimate(0.05, true),
-    async: new RunEstimate(0.05, true),
+    worker: new RunEstimate(OVERHEAD_PRIOR_MS, true),
+    async: new RunEstimate(OVERHEAD_PRIOR_MS, true),
   };
   private readonly concurrency = new RunEstimate(0);
-  /** The inline runs' CPU share and wall total (cpu-clock.ts; placement.ts feeds it). */
+  /** The inline runs' CPU share and wall total (observe.ts; ranInline feeds it). */
   readonly inline = new InlineRuns();
+  /** The loop's unseen cost a call, per lane (loop-account.ts); undefined without a CPU clock. */
+  readonly account: LoopAccount | undefined;
+  /** The offloaded lanes' realized time a call against the model's (realized.ts). */
+  readonly realized: RealizedRate;
+  private readonly chain: ChainCount;
+  // Scratch for choose(), read only within one call: not allocated per call.
+  private readonly perCall = [NaN, NaN, NaN, NaN, NaN];
+  private readonly tryInline = [Infinity, Infinity];
 
   constructor(
     private readonly budgetMs: number,
@@ -104,7 +50,7 @@ export class AutoPlanner implements Planner {
     private readonly signals: LoopSignals,
     /** CPU cores the process may use: the event loop and every lane share them. */
     private readonly cores: number,
-    /** The event loop's CPU clock, ms (cpu-clock.ts): without one, no LoopAccount. */
+    /** The event loop's CPU clock, ms: without one, no LoopAccount. */
     private readonly cpu?: () => number,
     /** The wall clock, ms (tests give their own). */
     wall: () => number = () => performance.now(),
@@ -114,8 +60,7 @@ export class AutoPlanner implements Planner {
     this.chain = new ChainCount(signals, this);
   }
 
-  private readonly chain: ChainCount;
-
+  /** Times an inline run when the last was long (CPU_TIMED_MS), else at most every CPU_SAMPLE_EVERY_MS; the rest are scaled. */
   inlineStart(): number {
     const runs = this.inline;
     return this.cpu !== undefined && (runs.lastRunMs >= CPU_TIMED_MS || performance.now() >= runs.cpuSampleAt) ? this.cpu() : NaN;
@@ -129,7 +74,7 @@ export class AutoPlanner implements Planner {
     if (c0 === c0) {
       cpuMs = Math.min(runMs, this.cpu!() - c0);
       runs.observe(runMs, cpuMs);
-      runs.cpuSampleAt = performance.now() + 1;
+      runs.cpuSampleAt = performance.now() + CPU_SAMPLE_EVERY_MS;
     } else {
       cpuMs = runs.cpuMs(runMs);
     }
@@ -155,13 +100,6 @@ export class AutoPlanner implements Planner {
     if (loopMs === loopMs) this.observeDispatch(task.kernel, task.lane, task.size, loopMs, loaded);
   }
 
-  /** The loop's unseen cost a call, per lane (loop-account.ts); undefined without a CPU clock. */
-  readonly account: LoopAccount | undefined;
-  /** The offloaded lanes' realized time a call against the model's (realized.ts). */
-  readonly realized: RealizedRate;
-  private readonly perCall = [NaN, NaN, NaN, NaN, NaN];
-  private readonly tryInline = [Infinity, Infinity];
-
   private state(kernel: string): KernelState {
     let s = this.kernels.get(kernel);
     if (s === undefined) this.kernels.set(kernel, (s = newKernelState()));
@@ -173,14 +111,7 @@ export class AutoPlanner implements Planner {
     return chosenCounts(this.kernels);
   }
 
-  /**
-   * A run that completed (not cancelled), by the placement it ran in: its
-   * CPU ms (cpu-clock.ts). Inline
-   * and worker runs of one implementation are kept apart: a worker's input is
-   * a fresh copy, cold in cache (toplist over 1M events: 0.83 ms inline on a
-   * reused input, 1.3 ms in a worker), and one model for both made inputs
-   * near the inline budget flip between placements.
-   */
+  /** A completed run's CPU ms, by placement: inline and worker runs apart (a worker's input is a cold copy, 1.3 ms vs 0.83). */
   observeRun(kernel: string, placement: Placement, size: number, runMs: number): void {
     this.state(kernel).run[INDEX[placement]].add(bucketOf(size), size, runMs);
   }
@@ -196,48 +127,31 @@ export class AutoPlanner implements Planner {
     this.state(kernel).gap.add(bucketOf(size), size, ms);
   }
 
-
-  /**
-   * Main-thread ms an offloaded task took: its share of the message out, of
-   * the answer, and its result. `loaded`: it was sent while its lane was
-   * busy (queued behind others, or batched with them).
-   */
+  /** Main-thread ms of an offloaded task (its shares of message, answer, result); `loaded`: sent while its lane was busy. */
   observeDispatch(kernel: string, lane: 'worker' | 'async', size: number, ms: number, loaded: boolean): void {
     (loaded ? this.state(kernel).dispatch : this.state(kernel).dispatchLone)[lane].add(bucketOf(size), size, ms);
   }
 
-  /**
-   * How many other run() calls arrived while an offloaded task was out (until
-   * its run ended). Up fast, down at the EWMA's pace: while calls run inline
-   * only the rare explored ones measure it, and a rise must be acted on from
-   * the first (from 1 to 8 callers of a 0.2 ms kernel, alpha 0.2 took ~100 ms
-   * to leave the loop).
-   */
+  /** How many other run() calls arrived while an offloaded task was out, as a mean over `tasks` tasks. Up fast, down slowly. */
   observeArrivals(calls: number, tasks = 1): void {
     const n = Math.min(Math.max(0, calls), MAX_CONCURRENCY);
     // `tasks` samples of mean n weigh as much as `tasks` EWMA steps.
-    const alpha = 1 - (n > this.concurrency.ms ? 0.5 : 0.8) ** Math.min(tasks, 64);
+    const keep = n > this.concurrency.ms ? CONCURRENCY_KEEP_UP : CONCURRENCY_KEEP_DOWN;
+    const alpha = 1 - keep ** Math.min(tasks, CONCURRENCY_MAX_STEPS);
     this.concurrency.add(n, alpha);
   }
 
-  /**
-   * How many other calls share the event loop now: the concurrency learned
-   * from arrivals, or the calls waiting on the lanes, whichever is more.
-   * Arrivals come only from worker tasks and chained inline calls: while
-   * every call went to libuv, the estimate kept the 0.75 it had at 1 in
-   * flight with 8 callers waiting, and auto stayed on libuv at 5.0-5.7k
-   * calls/s where workers ran 7-8k (fingerprint over 1 s, 2 cores).
-   */
+  /** Other calls sharing the loop now: the concurrency learned from arrivals, or the calls waiting on the lanes, if more. */
   private othersNow(): number {
     const w = this.lanes.worker;
     const a = this.lanes.async;
     return Math.max(this.concurrency.ms, Math.min(MAX_CONCURRENCY, w.inflight + w.queue.length + a.inflight + a.queue.length));
   }
 
-  /** Predicted run time of candidate i; never measured there, its twin across the thread boundary (same impl). */
+  /** Predicted run time of candidate i; never measured there, its TWIN's. */
   private runMs(st: KernelState, i: number, bucket: number, size: number): number {
     const own = st.run[i];
-    return own.known ? own.predict(bucket, size) : st.run[INLINE[i] ? i + 2 : i - 2].predict(bucket, size);
+    return own.known ? own.predict(bucket, size) : st.run[TWIN[i]].predict(bucket, size);
   }
 
   choose(kernel: string, size: number, nativeOk: boolean): AutoChoice {
@@ -245,9 +159,9 @@ export class AutoPlanner implements Planner {
     const bucket = bucketOf(size);
     const reused = st.reuse[bucket];
     if (reused !== undefined) {
-      // Not once the load may have changed: new arrivals to take, or more
-      // callers counted on the loop than when it was chosen.
-      if (reused.left > 0 && !this.signals.arrivalsWaiting && this.othersNow() <= 1.25 * reused.choice.concurrency + 0.5) {
+      // Not once the load may have changed: arrivals to take, or more callers than when it was chosen.
+      const loadMax = REUSE_LOAD_FACTOR * reused.choice.concurrency + REUSE_LOAD_EXTRA;
+      if (reused.left > 0 && !this.signals.arrivalsWaiting && this.othersNow() <= loadMax) {
         reused.left--;
         st.chosen[reused.index]++;
         return reused.choice;
@@ -260,16 +174,15 @@ export class AutoPlanner implements Planner {
     const acc = this.account;
     // A plain array: a Float64Array per call (its own ArrayBuffer) cost more.
     const expected = [0, 0, 0, 0, 0];
-    // Offloaded candidates' cost without the lanes' current queues, and
-    // their model time a call under load (without slack). perCall and
-    // tryInline are read only within this call: scratch, not allocated.
+    // base: offloaded candidates' cost without the lanes' current queues;
+    // perCall: their model time a call under load (without slack).
     const base = [0, 0, Infinity, Infinity, Infinity];
     const perCall = this.perCall.fill(NaN);
     const tryInline = this.tryInline.fill(Infinity);
     const last = st.last[bucket];
-    const limit = last !== undefined && !INLINE[last] && others >= 1 ? SWITCH * this.budgetMs : this.budgetMs;
+    const limit = last !== undefined && !INLINE[last] && others >= 1 ? SWITCH_MARGIN * this.budgetMs : this.budgetMs;
     // Never measured: start in a worker (never block the loop on a guess).
-    let best = nativeOk ? 2 : 3;
+    let best = nativeOk ? NATIVE_WORKER : TS_WORKER;
     let bestMs = Infinity;
     for (let i = 0; i < CONCRETE.length; i++) {
       if (NATIVE[i] && !nativeOk) {
@@ -283,13 +196,8 @@ export class AutoPlanner implements Planner {
         const run = this.runMs(st, i, bucket, size);
         const cost = run + others * (run + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE)));
         e = run <= limit ? cost : Infinity;
-        // Over the switching limit but within the budget, it is still
-        // tried now and then: otherwise a run time read high (0.95 ms for
-        // toplist over 1M events, against 0.83 alone, while workers shared
-        // the cores) keeps it out, unmeasured, for good. So is a native run
-        // read over the budget while libuv's run of the same code fits it
-        // (1.0-1.05 ms in a slow phase, then 0.83 again on libuv).
-        const tryRun = run <= this.budgetMs ? run : i === 0 ? st.run[ASYNC].predict(bucket, size) : Infinity;
+        // Still tried (explore.ts) within the budget, and over it while libuv's run of the same code fits.
+        const tryRun = run <= this.budgetMs ? run : i === NATIVE_INLINE ? st.run[NATIVE_ASYNC].predict(bucket, size) : Infinity;
         if (tryRun <= this.budgetMs) tryInline[i] = tryRun + others * (tryRun + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE)));
       } else {
         const overhead = st.overhead[lane].predict(bucket, size, this.overhead[lane].ms);
@@ -300,10 +208,7 @@ export class AutoPlanner implements Planner {
         const li = lane === 'worker' ? WORKER_LANE : ASYNC_LANE;
         // The loop's and the other threads' costs of a call that auto does not time (loop-account.ts).
         const d = timed + (acc === undefined ? 0 : acc.unseenMs(li));
-        // A worker task whose run ended is no longer ahead of this one, even
-        // while its answer waits for the loop (inline calls chained through
-        // the microtask queue hold answers back: counting those tasks kept
-        // auto inline at 8 in flight where workers were 1.3x faster).
+        // A worker task whose run ended is not ahead of this one, even while its answer waits for the loop.
         const l = this.lanes[lane];
         const now = l.expectedWaitMs(lane === 'worker' ? this.signals.endedUnread : 0, l.typicalRun.ms);
         const gap = lane === 'worker' ? 0 : st.gap.predict(bucket, size, overhead);
@@ -319,26 +224,26 @@ export class AutoPlanner implements Planner {
       }
     }
     if (!INLINE[best] && coresBusy(this.lanes, this.signals.endedUnread, this.cores)) best = pickOffloaded(expected, base);
-    if (last !== undefined && last !== best && expected[last] < Infinity && expected[best] > SWITCH * expected[last]) best = last;
+    if (last !== undefined && last !== best && expected[last] < Infinity && expected[best] > SWITCH_MARGIN * expected[last]) best = last;
     st.last[bucket] = best;
     bestMs = expected[best];
     // The calls that reused the last choice here spent about its cost each.
-    const skipped = reused === undefined ? 0 : REUSE * reused.bestMs;
+    const skipped = reused === undefined ? 0 : REUSE_CALLS * reused.bestMs;
     const pick = bestMs < Infinity ? explore(st, bucket, expected, tryInline, best, bestMs + skipped, nativeOk) : best;
     st.chosen[pick]++;
     const bestLane = LANE[best];
     this.realized.note(st, bucket, pick, pick === best ? perCall[best] : NaN, bestLane === undefined ? undefined : this.lanes[bestLane]);
     const choice = new AutoChoice(CONCRETE[pick], pick !== best, expected, nativeOk, others);
-    if (pick === best && INLINE[best] && this.farAhead(expected, best)) st.reuse[bucket] = { choice, index: best, bestMs, left: REUSE };
+    if (pick === best && INLINE[best] && this.farAhead(expected, best)) st.reuse[bucket] = { choice, index: best, bestMs, left: REUSE_CALLS };
     return choice;
   }
 
-  /** Whether inline candidate `best` may be reused (REUSE): its run fits half the budget, its cost half any other's. */
+  /** Whether inline candidate `best` may be reused: its run fits 1 / REUSE_LEAD of the budget, its cost that of any other's. */
   private farAhead(expected: number[], best: number): boolean {
     const e = expected[best];
-    // Inline cost is run x (1 + others): the run alone must fit half the budget.
-    if (e / (1 + this.othersNow()) > this.budgetMs / 2) return false;
-    for (let i = 0; i < CONCRETE.length; i++) if (i !== best && expected[i] < 2 * e) return false;
+    // Inline cost is run x (1 + others): the run alone.
+    if (e / (1 + this.othersNow()) > this.budgetMs / REUSE_LEAD) return false;
+    for (let i = 0; i < CONCRETE.length; i++) if (i !== best && expected[i] < REUSE_LEAD * e) return false;
     return true;
   }
 }
