@@ -15,7 +15,7 @@ import { perfUnavailable, recordUnderPerf, reportPerf } from '../profile/perf.js
 import { profileRemote } from '../profile/remote.js';
 import type { ProfileSummary } from '../profile/summary.js';
 import { loadUserKernel, readInput, severalInputsHint, UsageError } from '../profile/user-kernel.js';
-import { netCause, reportError, reportUsage } from './messages.js';
+import { fsCause, netCause, reportError, reportUsage } from './messages.js';
 import { driveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_KERNELS, workloadCall, workloadCatalog, type WorkloadKernel, type WorkloadOptions } from '../profile/workload.js';
 
 const HELP = `Usage: hotpath profile [options]      (npm run profile -- [options])
@@ -257,6 +257,12 @@ export async function main(argv: string[]): Promise<void> {
       }
     }
     if (values.url !== undefined && values['duration-ms'] !== undefined) throw new UsageError('--duration-ms is for a workload run here; with --url give --duration S');
+    // Before the run, not after it: an --out that cannot be made would otherwise cost the whole workload.
+    try {
+      mkdirSync(out, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`--out ${values.out}: cannot create it: ${fsCause(err)}`);
+    }
     if (values.url !== undefined) await profileService(values, out);
     else await profileHere(values, out);
   } catch (err) {

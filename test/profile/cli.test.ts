@@ -62,5 +62,9 @@ describe('hotpath profile', () => {
     expect(md).toMatch(/`hotpath::[^`]+` \| hotpath\.node \|/);
     expect(existsSync(join(out, 'flame-native.svg'))).toBe(true);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    // --perf-basic-prof's per-thread V8 logs: not left in the output, nor in the working directory (the repo root).
+    const v8logs = (dir: string) => readdirSync(dir).filter((f) => /^isolate-.*-v8\.log$/.test(f));
+    expect(v8logs(out)).toEqual([]);
+    expect(v8logs(process.cwd())).toEqual([]);
   });
 });

@@ -1,14 +1,23 @@
 // The built CLI: help, --version, unknown commands and bad flags, the exit
 // codes and one-line messages of every command, a catalog that cannot load.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/hotpath.js', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'hotpath-cli-'));
+  dirs.push(d);
+  return d;
+};
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
 
@@ -45,7 +54,7 @@ describe('hotpath CLI', () => {
   });
 
   it('a FIFO nobody writes to as HOTPATH_CATALOG: HP_ERR_CATALOG_INVALID and exit 1, not a hang', () => {
-    const fifo = join(mkdtempSync(join(tmpdir(), 'hotpath-cli-')), 'catalog.npy');
+    const fifo = join(tempDir(), 'catalog.npy');
     execFileSync('mkfifo', [fifo]);
     const r = run(['serve', '--port', '0'], { HOTPATH_CATALOG: fifo });
     expect(r.error).toBeUndefined(); // spawnSync's timeout did not fire
@@ -112,9 +121,11 @@ describe('hotpath CLI', () => {
     }
   });
 
-  it('a file named in an option that is not there: exit 2, one line naming it and why', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hotpath-cli-'));
+  it('a file named in an option that is not there (or an --out that cannot be made): exit 2, one line naming it and why', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a-file'), '');
     const cases: [string[], string, RegExp][] = [
+      [['profile', '--out', join(dir, 'a-file', 'out')], 'profile', /--out \S*a-file\/out: cannot create it: .*\(ENOTDIR\)/],
       [['bench', '--render', join(dir, 'missing.json')], 'bench', /--render \S*missing\.json: cannot read it: no such file or directory \(ENOENT\)/],
       [['bench', '--compare', join(dir, 'missing.json'), '--from', join(dir, 'b.json')], 'bench', /--compare \S*missing\.json: cannot read it: no such file/],
       [['bench', '--kernels', join(dir, 'missing.js'), '--input', 'x.json'], 'bench', /--kernels \S*missing\.js: cannot import it: no such file/],
