@@ -50,7 +50,7 @@ export class Task implements Queued {
    * (dispatch/loop-load.ts LoopCpu).
    */
   sendMs = NaN;
-  /** libuv tasks: the inline runs' wall total (InlineRuns.wallMs) when it was sent (learn.ts takes the inline runs out of its gap). */
+  /** libuv tasks: the inline runs' wall total (InlineRuns.wallMs) when it was sent (auto/observe.ts takes the inline runs out of its gap). */
   inlineAt = 0;
 
   constructor(

@@ -56,7 +56,7 @@ export const inputAt = (message: WireMessage, i: number): unknown => message[i +
  *   [j + 1] startedAt: performance.timeOrigin + now() at kernel start, ms (comparable across threads)
  *   [j + 2] runMs
  *   [j + 3] the raw result (OK) or a WireError
- *   [j + 4] cpuMs: the run's CPU time where the worker read it (cpu-clock.ts), else runMs
+ *   [j + 4] cpuMs: the run's CPU time where the worker read it (clock.ts cpuClock), else runMs
  */
 export type WireAnswer = unknown[];
 export const ANSWER_STRIDE = 5;
