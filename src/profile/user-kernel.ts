@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fsCause } from '../cli/messages.js';
 import { isKernel, type AnyKernel } from '../kernels/define.js';
 
 export class UsageError extends Error {
@@ -53,7 +54,7 @@ export function readInput(path: string, cwd = process.cwd()): unknown {
   try {
     text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (err) {
-    throw new UsageError(`--input ${path}: cannot read it: ${(err as Error).message}`);
+    throw new UsageError(`--input ${path}: cannot read it: ${fsCause(err)}`);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/hotpath.js', import.meta.url));
+const KERNELS = fileURLToPath(new URL('../fixtures/kernels/collatz.mjs', import.meta.url));
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -130,6 +131,8 @@ describe('hotpath CLI', () => {
       [['bench', '--compare', join(dir, 'missing.json'), '--from', join(dir, 'b.json')], 'bench', /--compare \S*missing\.json: cannot read it: no such file/],
       [['bench', '--kernels', join(dir, 'missing.js'), '--input', 'x.json'], 'bench', /--kernels \S*missing\.js: cannot import it: no such file/],
       [['profile', '--kernels', join(dir, 'missing.js'), '--input', 'x.json'], 'profile', /--kernels \S*missing\.js: cannot import it: no such file/],
+      [['profile', '--kernels', KERNELS, '--kernel', 'collatz', '--input', join(dir, 'missing.json')], 'profile', /--input \S*missing\.json: cannot read it: no such file or directory \(ENOENT\) \(hotpath \w+ --help\)$/],
+      [['bench', '--kernels', KERNELS, '--kernel', 'collatz', '--input', join(dir, 'missing.json')], 'bench', /--input \S*missing\.json: cannot read it: no such file or directory \(ENOENT\) \(hotpath \w+ --help\)$/],
       [['worker', '--redis', 'redis://127.0.0.1:1', '--kernels', join(dir, 'missing.js')], 'worker', /--kernels \S*missing\.js: cannot import it: no such file/],
       [['batch', 'toplist', '--events', join(dir, 'missing.bin'), '--redis', 'redis://127.0.0.1:1'], 'batch', /--events \S*missing\.bin: cannot read it: no such file or directory \(ENOENT\)/],
     ];
