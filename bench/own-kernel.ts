@@ -13,7 +13,8 @@ import type { AnyKernel } from '../src/kernels/define.js';
 import { native } from '../src/native/binding.js';
 import { createPool } from '../src/pool/pool.js';
 import { PLACEMENTS, type Placement } from '../src/pool/types.js';
-import { kernelOutput, loadUserKernel, readInput, severalInputsHint, UsageError } from '../src/profile/user-kernel.js';
+import { UsageError } from '../src/causes.js';
+import { kernelOutput, loadUserKernel, readInput, severalInputsHint } from '../src/profile/user-kernel.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
 import { textTable, wrapLines } from './lib/report.js';
 

@@ -12,7 +12,7 @@ const src = join(root, 'src');
 
 /** Layers, lowest first: a folder may import its own layer's files and any lower layer. */
 const LAYERS: string[][] = [
-  ['errors.ts', 'paths.ts'],
+  ['errors.ts', 'paths.ts', 'causes.ts'],
   ['native', 'catalog'],
   ['kernels'],
   ['pool'],

@@ -5,6 +5,7 @@
 // that can be gigabytes. Format: numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { fsCause } from '../causes.js';
 import { HotpathError } from '../errors.js';
 import { allocateCatalogData, catalogFromShared, type Catalog } from './catalog.js';
 
@@ -201,16 +202,6 @@ function itemSizeOf(descr: string): 4 | 8 | undefined {
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * Node's "ENOENT: no such file or directory, open 'x.npy'" as "no such file or
- * directory (ENOENT)": the message already names the path once.
- */
-function fsCause(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (typeof e?.code !== 'string' || e.syscall === undefined) return (err as Error)?.message ?? String(err);
-  return `${e.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'$/, '')} (${e.code})`;
-}
 
 /**
  * Loads a catalog from a .npy file: float32 or float64 ('<f4', '<f8'; '=f4',

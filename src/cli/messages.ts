@@ -3,69 +3,19 @@
 // cannot be read) exits 2; a failure at run time exits 1. Either way the user
 // gets one line naming the command and the cause, not a stack.
 
+import { FS_CAUSES, fsCause, isUsageError, NET_CAUSES, netCause, oneLine } from '../causes.js';
+
+export { fsCause, isUsageError, netCause, UsageError } from '../causes.js';
+
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
-
-/** An error in how the command was called: exit 2. */
-export class UsageError extends Error {
-  readonly usage = true;
-}
-
-export function isUsageError(err: unknown): boolean {
-  const e = err as { usage?: unknown; code?: unknown } | null;
-  return e?.usage === true || (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
-}
-
-// Node's fs errors say "ENOENT: no such file or directory, open 'x'": the
-// path twice once callers prefix it. These name only the cause.
-const FS_CAUSES: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EMFILE: 'too many open files',
-  ELOOP: 'too many symbolic links',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-};
-
-const NET_CAUSES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused (is it running?)',
-  ECONNRESET: 'the connection was reset',
-  ENOTFOUND: 'no such host',
-  EAI_AGAIN: 'the host name could not be resolved',
-  ETIMEDOUT: 'timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
-  UND_ERR_SOCKET: 'the connection closed early',
-};
-
-/** "no such file or directory" for an fs error, else its message; one line. */
-export function fsCause(err: unknown): string {
-  const e = err as { code?: string; message?: string } | null;
-  if (e?.code !== undefined && FS_CAUSES[e.code] !== undefined) return `${FS_CAUSES[e.code]} (${e.code})`;
-  return oneLine(e?.message ?? String(err));
-}
-
-/**
- * Why a request could not be made: undici's "fetch failed" says nothing,
- * the reason is in its cause (ECONNREFUSED, ENOTFOUND, ...).
- */
-export function netCause(err: unknown): string {
-  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } } | null;
-  const code = e?.cause?.code ?? e?.code;
-  if (code !== undefined && NET_CAUSES[code] !== undefined) return `${NET_CAUSES[code]} (${code})`;
-  return oneLine(e?.cause?.message ?? e?.message ?? String(err));
-}
 
 /** The cause of any error, one line: fs and network errors in words. */
 export function describeError(err: unknown): string {
   const e = err as { message?: string; code?: string; path?: string; syscall?: string } | null;
   if (e?.message === 'fetch failed' || (err instanceof TypeError && (err as { cause?: unknown }).cause !== undefined)) return netCause(err);
-  if (e?.code !== undefined && FS_CAUSES[e.code] !== undefined) return e.path === undefined ? fsCause(err) : `${e.path}: ${fsCause(err)}`;
-  if (e?.code !== undefined && NET_CAUSES[e.code] !== undefined) return netCause(err);
+  if (e?.code !== undefined && FS_CAUSES.has(e.code)) return e.path === undefined ? fsCause(err) : `${e.path}: ${fsCause(err)}`;
+  if (e?.code !== undefined && NET_CAUSES.has(e.code)) return netCause(err);
   return oneLine(e?.message ?? String(err));
 }
 
@@ -118,6 +68,3 @@ export function reportUsage(command: string, err: unknown): void {
 }
 
 /** A message on one line: a multi-line one's lines joined, not cut (its later lines are hints). */
-function oneLine(s: string): string {
-  return s.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
-}

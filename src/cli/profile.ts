@@ -14,7 +14,8 @@ import { startCapture } from '../profile/capture.js';
 import { perfUnavailable, recordUnderPerf, reportPerf } from '../profile/perf.js';
 import { profileRemote } from '../profile/remote.js';
 import type { ProfileSummary } from '../profile/summary.js';
-import { loadUserKernel, readInput, severalInputsHint, UsageError } from '../profile/user-kernel.js';
+import { UsageError } from '../causes.js';
+import { loadUserKernel, readInput, severalInputsHint } from '../profile/user-kernel.js';
 import { fsCause, netCause, reportError, reportUsage } from './messages.js';
 import { driveWorkload, WORKLOAD_DEFAULTS, WORKLOAD_KERNELS, workloadCall, workloadCatalog, type WorkloadKernel, type WorkloadOptions } from '../profile/workload.js';
 

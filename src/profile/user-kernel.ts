@@ -6,12 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fsCause } from '../cli/messages.js';
+import { fsCause, UsageError } from '../causes.js';
 import { isKernel, type AnyKernel } from '../kernels/define.js';
-
-export class UsageError extends Error {
-  readonly usage = true;
-}
 
 export interface UserKernel {
   kernel: AnyKernel;
