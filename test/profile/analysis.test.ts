@@ -6,21 +6,12 @@ import type { CpuProfile } from '../../src/pool/worker/profiling.js';
 import { packProfile, unpackProfile } from '../../src/profile/archive.js';
 import { BreakdownRecorder, dist } from '../../src/profile/breakdown.js';
 import { analyzeProfile, functionKey, mergeAnalyses, sampleDurations, validateProfile } from '../../src/profile/cpuprofile.js';
-import { flameTree, renderFlameSvg, type FlameNode } from '../../src/profile/flamegraph.js';
+import { flameTree, renderFlameSvg } from '../../src/profile/flamegraph.js';
+import { kernelAncestors } from '../fixtures/flame.js';
 import type { TaskTrace } from '../../src/pool/types.js';
 
 const TOPK = 'file:///app/dist/src/kernels/topk/index.js';
 
-/** The frame names above every native kernel frame of a flame tree, root first. */
-function kernelAncestors(root: FlameNode): string[][] {
-  const out: string[][] = [];
-  const walk = (n: FlameNode, path: string[]) => {
-    if (n.kind === 'native') out.push(path);
-    for (const c of n.children.values()) walk(c, [...path, n.name]);
-  };
-  walk(root, []);
-  return out;
-}
 const frame = (functionName: string, url = '', lineNumber = -1) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' });
 
 // (root) -> run -> runTopk -> topkTs ; (root) -> (idle). Samples every 1 ms.

@@ -9,7 +9,8 @@ import { replyChannelName, type ControlReply, type CpuProfile } from '../../src/
 import { PARTS } from '../../src/profile/breakdown.js';
 import { startCapture, type CaptureResult } from '../../src/profile/capture.js';
 import { validateProfile } from '../../src/profile/cpuprofile.js';
-import { flameTree, type FlameNode } from '../../src/profile/flamegraph.js';
+import { flameTree } from '../../src/profile/flamegraph.js';
+import { kernelAncestors } from '../fixtures/flame.js';
 import { driveWorkload, workloadCall, WORKLOAD_DEFAULTS } from '../../src/profile/workload.js';
 import { addonOrSkip } from '../fixtures/native.js';
 
@@ -39,16 +40,6 @@ async function profileRun(placement: 'ts-worker' | 'native-worker'): Promise<Cap
   return { ...(await capture.stop()), measuredMean: sum / n, tasks: run.tasks };
 }
 
-/** The frame names above every native kernel frame of a flame tree, root first. */
-function kernelAncestors(root: FlameNode): string[][] {
-  const out: string[][] = [];
-  const walk = (n: FlameNode, path: string[]) => {
-    if (n.kind === 'native') out.push(path);
-    for (const c of n.children.values()) walk(c, [...path, n.name]);
-  };
-  walk(root, []);
-  return out;
-}
 
 function checkProfile(p: CpuProfile): void {
   expect(validateProfile(p)).toEqual([]);
