@@ -133,15 +133,22 @@ describe('auto placement', () => {
     // Eight callers, each calling again as soon as its result settles: the
     // loop never turns, no task is offloaded to report arrivals, and each
     // call still has the seven others' calls between it and its caller.
-    let last: RunResult<ToplistResult> | undefined;
+    // Read mid-run, while all eight call: at the end a caller that fell behind
+    // (its explored call waited on a worker) calls alone, and the count
+    // rightly falls (it read 2.8-3.9 for the very last call in 1 of 7 ASan runs).
+    const mid: RunResult<ToplistResult>[] = [];
     await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 100; i++) last = await p.run('toplist', { events: ev, k: 3 });
+      for (let i = 0; i < 100; i++) {
+        const r = await p.run('toplist', { events: ev, k: 3 });
+        if (i === 60) mid.push(r);
+      }
     }));
-    expect(last!.placement).toBe(inline);
+    for (const r of mid) if (!r.choice!.explored) expect(r.placement).toBe(inline);
     // 7 from the chain count (0 without it). No upper bound: a rare explored
     // offloaded call reports the calls that arrived while it was out, which
     // under a chain are dozens (21 once under ASan; capped at 64, auto/planner.ts).
-    expect(last!.choice!.concurrency).toBeGreaterThan(5);
+    const counts = mid.map((r) => r.choice!.concurrency).sort((x, y) => x - y);
+    expect(counts[4]).toBeGreaterThan(5);
   });
 
   it('results of auto equal the direct call', async () => {
