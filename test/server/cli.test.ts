@@ -19,8 +19,11 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
+// Commands run in a scratch folder: a default output path (profile's
+// out/profile, made before the run) must not land in the repository.
+const CWD = tempDir();
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  spawnSync(process.execPath, [CLI, ...args], { cwd: CWD, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
 
 describe('hotpath CLI', () => {
   it('lists its commands', () => {
