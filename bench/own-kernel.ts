@@ -16,7 +16,7 @@ import { PLACEMENTS, type Placement } from '../src/pool/types.js';
 import { UsageError } from '../src/causes.js';
 import { kernelOutput, loadUserKernel, readInput, severalInputsHint } from '../src/profile/user-kernel.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
-import { textTable, wrapLines } from './lib/report.js';
+import { textTable, wrapLines } from './lib/table.js';
 
 export const OWN_CASES = [...PLACEMENTS, 'piscina'] as const;
 export type OwnCase = (typeof OWN_CASES)[number];

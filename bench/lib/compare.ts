@@ -5,7 +5,8 @@
 // runs on the same machine an hour apart drift 2-4% on quiet cases
 // (frequency, neighbours) that a 3-sample spread does not show.
 import { describeMachine } from './machine.js';
-import { fmt, textTable, wrapLines } from './report.js';
+import { fmt } from './report.js';
+import { textTable, wrapLines } from './table.js';
 import type { BenchResults, CaseResult } from './results.js';
 import { separated, type Metric } from './stats.js';
 

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareResults, comparisonText } from '../../bench/lib/compare.js';
-import { aaNoise, autoChecks, legend, reportMarkdown, shortRan, simpleChecks, simpleVerdict, suiteText, SWEEP_NOISY, TERMINAL_COLUMNS, textTable, wrapCell } from '../../bench/lib/report.js';
+import { aaNoise, autoChecks, simpleChecks, simpleVerdict, SWEEP_NOISY } from '../../bench/lib/auto-verdicts.js';
+import { legend, reportMarkdown, shortRan, suiteText } from '../../bench/lib/report.js';
+import { TERMINAL_COLUMNS, textTable, wrapCell } from '../../bench/lib/table.js';
 import type { BenchResults, SuiteResult } from '../../bench/lib/results.js';
 import { ownKernelText, type OwnKernelReport, type OwnRow } from '../../bench/own-kernel.js';
 
