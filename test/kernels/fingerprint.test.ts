@@ -229,7 +229,6 @@ describe('fingerprint: bad input', () => {
   });
 
   // Native-only; skipped only without the addon, which CI forbids (addonOrSkip throws there).
-  // The native cases skip only where the addon did not build (never in CI: HOTPATH_REQUIRE_NATIVE=1).
   it.skipIf(addon === null)('the native shim checks its own arguments', () => {
     const a = addon!;
     const call = (...args: unknown[]) => codeOf(() => (a.fingerprint as (...x: unknown[]) => unknown)(...args));

@@ -95,7 +95,6 @@ describe('profiling a ts-worker run', () => {
 });
 
 // Skipped only without the addon, which CI forbids (HOTPATH_REQUIRE_NATIVE=1 makes addonOrSkip throw).
-// Skips only where the addon did not build; CI's HOTPATH_REQUIRE_NATIVE=1 makes that a failure.
 describe.skipIf(!hasNative)('profiling a native-worker run', () => {
   it('attributes the native call to the kernel, not to its JS caller or (program)', async () => {
     const r = await profileRun('native-worker');
