@@ -10,7 +10,7 @@ import { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
 import { topkKernel } from '../kernels/topk/kernel.js';
 import { toplistKernel } from '../kernels/toplist/kernel.js';
 import { loadAddon } from '../native/binding.js';
-import { movable, resultBuffers } from './dispatch/transfer.js';
+import { movable } from './dispatch/transfer.js';
 
 /** Every pool has these (createPool warms its workers with echo; the bench measures with both). */
 export const DIAGNOSTIC_KERNELS = [echoKernel, spinKernel] as const;
@@ -85,11 +85,6 @@ export class KernelSpec {
     }
   }
 
-  /** Result buffers that move back to the caller instead of being copied. */
-  resultTransfer(raw: unknown): ArrayBuffer[] {
-    return resultBuffers(raw);
-  }
-
   /**
    * On the caller's thread: the public result, an object (the pool adds its
    * fields to it). What run returned crossed threads as it is: a kernel may
@@ -148,7 +143,8 @@ function wireOf(value: unknown, transfer: boolean, list: ArrayBuffer[], depth: n
     const v = (value as Record<string, unknown>)[key];
     if (typeof v !== 'object' || v === null) continue;
     const w = wireOf(v, transfer, list, depth + 1);
-    if (w !== v) (out ??= { ...value })[key] = w;
+    // defineProperty, not `out[key] =`: an own key "__proto__" stays a key.
+    if (w !== v) Object.defineProperty((out ??= { ...value }), key, { value: w, writable: true, enumerable: true, configurable: true });
   }
   return out ?? value;
 }

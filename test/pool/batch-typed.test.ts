@@ -1,8 +1,9 @@
 // Typed arrays in batched messages: a batch of a user kernel's tasks over
 // typed arrays (every element type, nested objects, views, empty arrays)
 // returns results bit-identical to the same tasks sent one per message;
-// each task keeps its own cancel, deadline and error; and an array of
-// MOVE_MIN_BYTES or more is moved, not copied, both ways.
+// each task keeps its own cancel, deadline and error; an input array of
+// MOVE_MIN_BYTES or more is moved, not copied; and a worker never moves a
+// result's buffer out (it would lose V8's fast typed-array path).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool/pool.js';
 import { MOVE_MIN_BYTES } from '../../src/pool/dispatch/transfer.js';
@@ -108,7 +109,7 @@ describe('typed arrays in batches', () => {
     expect([p.stats().inFlight, p.stats().queueDepth]).toEqual([0, 0]);
   });
 
-  it('an array of MOVE_MIN_BYTES or more moves both ways; smaller ones are copied', async () => {
+  it('an input of MOVE_MIN_BYTES or more moves; smaller ones and results are copied', async () => {
     const { p, release } = await blockedPool();
     const n = MOVE_MIN_BYTES / 8;
     const large = new Float64Array(n).fill(2.5);
@@ -125,13 +126,25 @@ describe('typed arrays in batches', () => {
     expect(large.byteLength).toBe(0);
     expect(kept.length).toBe(n);
     expect(small.length).toBe(n / 2 - 1);
-    // Results arrive whole: the large one in its own buffer (moved back), the small ones too.
+    // Results arrive whole, each array in a buffer of its own.
     expect((a.big as Float64Array).length).toBe(n);
     expect((a.big as Float64Array).buffer.byteLength).toBe(n * 8);
     expect((a.big as Float64Array).every((x) => x === 1.5)).toBe(true);
     expect((a.copy.large as Float64Array).every((x) => x === 2.5)).toBe(true);
     expect((b.copy.kept as Float64Array).every((x) => x === 3.5)).toBe(true);
     expect(Array.from(c.big as Float64Array)).toEqual([1.5, 1.5, 1.5, 1.5]);
+    expect((c.big as Float64Array).buffer.byteLength).toBe(32);
     expect((c.copy.small as Float64Array).every((x) => x === 4.5)).toBe(true);
+  });
+
+  it('a result the kernel keeps stays whole in the worker: results are copied, not moved', async () => {
+    const p = await createPool({ threads: 1, kernels: [mirror] });
+    pools.push(p);
+    const first = await p.run(mirror, { keep: true }, W);
+    const second = await p.run(mirror, { keep: true }, W);
+    expect(first.keptBytes).toBe(32768);
+    expect(second.keptBytes).toBe(32768);
+    expect((first.kept as Float64Array).length).toBe(4096);
+    expect((second.kept as Float64Array).every((x) => x === 2)).toBe(true);
   });
 });

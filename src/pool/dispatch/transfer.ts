@@ -1,6 +1,7 @@
-// Inputs cross to the worker by transfer, not structured clone: a clone of a
-// typed-array view copies its whole underlying buffer (a 4 KB view into a
-// 64 MB request body would copy 64 MB), and a transfer copies nothing.
+// Inputs of 16 KiB or more cross to the worker by transfer, not structured
+// clone: a clone of a typed-array view copies its whole underlying buffer (a
+// 4 KB view into a 64 MB request body would copy 64 MB), and a transfer
+// copies nothing. Results never move (wireResult).
 
 type Moveable = Exclude<ArrayBufferView, DataView>;
 
@@ -30,27 +31,36 @@ export function movable<T extends Moveable>(a: T, transfer: boolean, list: Array
 }
 
 /**
- * The buffers of a result to move back instead of copying: typed arrays of
- * MOVE_MIN_BYTES or more, among its values or nested plain objects, that
- * span their own (not shared) buffer. Smaller ones are copied.
+ * A result as it crosses back, copied by postMessage, never moved: the
+ * first buffer a thread detaches turns off V8's fast path for typed arrays
+ * in that thread for good (its "array buffer detaching" protector). After
+ * one 32 KiB result moved back, toplist's TS twin over 4 KiB ran 42-45 us in
+ * that worker instead of 34-39; a dot product of two 64 Ki Float32Arrays
+ * took 2x as long. A copy costs a 16 KiB array 6 us more than a move, 1 MiB
+ * 210 us (docs/own-kernels.md: large outputs go into shared memory). A view
+ * into a larger buffer, among the result's values or in nested plain
+ * objects, is replaced by a copy of its own bytes (a clone would copy the
+ * whole buffer), in a copy of the objects that hold it.
  */
-export function resultBuffers(raw: unknown): ArrayBuffer[] {
-  const list: ArrayBuffer[] = [];
-  collect(raw, list, 0);
-  return list;
+export function wireResult(raw: unknown): unknown {
+  return ownBytes(raw, 0);
 }
 
-function collect(value: unknown, list: ArrayBuffer[], depth: number): void {
+function ownBytes(value: unknown, depth: number): unknown {
   if (ArrayBuffer.isView(value)) {
     const b = value.buffer;
-    if (value.byteLength >= MOVE_MIN_BYTES && !(b instanceof SharedArrayBuffer) && value.byteOffset === 0 && value.byteLength === b.byteLength && !list.includes(b)) list.push(b);
-    return;
+    if (value instanceof DataView || b instanceof SharedArrayBuffer || (value.byteOffset === 0 && value.byteLength === b.byteLength)) return value;
+    return (value as Uint8Array).slice();
   }
-  if (depth >= 4 || typeof value !== 'object' || value === null) return;
+  if (depth >= 4 || typeof value !== 'object' || value === null) return value;
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return;
+  if (proto !== Object.prototype && proto !== null) return value;
+  let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    if (typeof v === 'object' && v !== null) collect(v, list, depth + 1);
+    if (typeof v !== 'object' || v === null) continue;
+    const w = ownBytes(v, depth + 1);
+    if (w !== v) Object.defineProperty((out ??= { ...value }), key, { value: w, writable: true, enumerable: true, configurable: true });
   }
+  return out ?? value;
 }

@@ -5,8 +5,8 @@ import { MessageChannel, parentPort, threadId } from 'node:worker_threads';
 import { toWire } from '../../errors.js';
 import { HELLO, type Hello, type WireAnswer, type WireMessage } from '../dispatch/wire.js';
 
-/** Runs a message's tasks, appending what the answer moves (not copies) to `transfer`. */
-export type MessageHandler = (message: WireMessage, transfer: ArrayBuffer[]) => WireAnswer;
+/** Runs a message's tasks and returns their answer. */
+export type MessageHandler = (message: WireMessage) => WireAnswer;
 
 /** Opens this worker's channel and answers every message on it with `handle`. */
 export function serve(handle: MessageHandler): void {
@@ -14,17 +14,15 @@ export function serve(handle: MessageHandler): void {
   const hello: Hello = { [HELLO]: threadId, port: port2 };
   parentPort!.postMessage(hello, [port2]);
   port1.on('message', (message: WireMessage) => {
-    const transfer: ArrayBuffer[] = [];
     let answer: WireAnswer | ReturnType<typeof toWire>;
     try {
-      answer = handle(message, transfer);
+      answer = handle(message);
     } catch (err) {
       // Kernels' errors are answered per task (worker/run.ts); this is a
       // throw outside them. The thread lives on, the message is lost: its
       // answer is the error alone (channels.ts fails or resends its tasks).
       answer = toWire(err);
-      transfer.length = 0;
     }
-    port1.postMessage(answer, transfer);
+    port1.postMessage(answer);
   });
 }

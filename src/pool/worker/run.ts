@@ -18,6 +18,7 @@ import { cpuClock, ORIGIN } from '../clock.js';
 import { listenForControl } from './profiling.js';
 import { kernelContext, Registry } from '../registry.js';
 import { DONE, SLOT_WORDS, Slots } from '../dispatch/slots.js';
+import { wireResult } from '../dispatch/transfer.js';
 import { callsAtOf, codeAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from '../dispatch/wire.js';
 
 const init = workerData as WorkerInit;
@@ -75,7 +76,7 @@ const CPU_TIMED_MS = 0.05;
 const lastRun: number[] = [];
 
 /** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
-function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: ArrayBuffer[]): void {
+function runOne(message: WireMessage, i: number, answer: WireAnswer): void {
   const spec = registry.specs[codeAt(message, i)];
   const slot = slotAt(message, i);
   const code = message[i] as number;
@@ -91,8 +92,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
       const raw = spec.run(inputAt(message, i), implAt(message, i), ctx);
       const runMs = performance.now() - t0;
       lastRun[code] = runMs;
-      for (const b of spec.resultTransfer(raw)) transfer.push(b);
-      answer.push(OK, startedAt, runMs, raw, c0 === c0 ? Math.min(runMs, cpu!() - c0) : runMs);
+      answer.push(OK, startedAt, runMs, wireResult(raw), c0 === c0 ? Math.min(runMs, cpu!() - c0) : runMs);
     } catch (err) {
       const runMs = performance.now() - t0;
       answer.push(ERROR, startedAt, runMs, toWire(err), runMs);
@@ -104,9 +104,9 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer, transfer: A
   Slots.finished(words, callsAtOf(message, i));
 }
 
-/** Runs every task of a message; result buffers that move with the answer go to `transfer`. */
-export function runMessage(message: WireMessage, transfer: ArrayBuffer[]): WireAnswer {
+/** Runs every task of a message and returns their answer (copied to the pool: a worker moves nothing out, transfer.ts). */
+export function runMessage(message: WireMessage): WireAnswer {
   const answer: WireAnswer = [];
-  for (let i = 0; i < message.length; i += TASK_STRIDE) runOne(message, i, answer, transfer);
+  for (let i = 0; i < message.length; i += TASK_STRIDE) runOne(message, i, answer);
   return answer;
 }
