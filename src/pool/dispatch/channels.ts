@@ -128,6 +128,13 @@ export class Channels {
     return best;
   }
 
+  /** Tasks out on `ch`, in all its batches. */
+  static held(ch: Channel): number {
+    let n = 0;
+    for (const batch of ch.pending) n += batch.length;
+    return n;
+  }
+
   /** Posts `batch` (estimated to run `workMs`) to the worker of `ch`. */
   send(ch: Channel, batch: Task[], message: WireMessage, transferList: ArrayBuffer[], workMs: number): void {
     // An idle channel does not keep the process alive (Piscina unrefs idle

@@ -9,7 +9,7 @@
 // (planner.ts); a call with a fixed placement runs no planner code.
 import { fromWire, HotpathError } from '../../errors.js';
 import type { KernelContext, PoolContext } from '../../kernels/define.js';
-import type { Channel, Channels } from './channels.js';
+import { type Channel, Channels } from './channels.js';
 import { clock as now, ORIGIN } from '../clock.js';
 import type { Lane } from './lane.js';
 import type { Planner } from '../planner.js';
@@ -85,7 +85,7 @@ export class Dispatcher {
           this.pipelineSoon(lane);
           break;
         }
-        const batch = lane.nextBatch(this.channels.ways);
+        const batch = lane.nextBatch(this.channels.ways, Channels.held(ch));
         if (batch === undefined) break;
         this.send(batch, lane, ch);
       }

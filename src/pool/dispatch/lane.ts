@@ -75,11 +75,16 @@ export class Lane {
    * A lone task goes alone and at once (no added latency when idle); under
    * load, what waits is split evenly over the `ways` it can go (workers that
    * can take a message; default the free message places), so every worker
-   * gets work, and capped by the run-time budget.
+   * gets work, and capped by the run-time budget. `held`: tasks the thread
+   * taking this batch holds already; it gets no more than its fair share of
+   * what is queued and out (at least one task). Without that cap a closed
+   * loop at 32 in flight on 2 workers (tasksPerWorker 1) settled into a
+   * convoy: one worker took 31 tasks a message, the other 1 (bench/timeline.ts).
    */
-  nextBatch(ways = this.concurrency - this.messages): Task[] | undefined {
+  nextBatch(ways = this.concurrency - this.messages, held = 0): Task[] | undefined {
     if (this.messages >= this.concurrency || this.queue.length === 0) return undefined;
-    const n = Math.min(this.batchCap(), Math.ceil(this.queue.length / Math.max(1, ways)));
+    const fair = Math.max(1, Math.ceil((this.queue.length + this.inflight) / this.parallel) - held);
+    const n = Math.min(this.batchCap(), Math.ceil(this.queue.length / Math.max(1, ways)), fair);
     const batch: Task[] = [];
     while (batch.length < n) {
       const t = this.queue.shift();
