@@ -3,8 +3,11 @@
 // suite's workloads (echo, toplist of 1 event and of 4 KB, 100 µs spin),
 // `--rounds` rounds of each system in turn, medians and spreads (max-min over
 // median), and CPU per task: the event loop's, and every thread's (the
-// process's: peers' workers included, other processes not). Usage: node dist/bench/ab.js --base /path/to/old/dist/src/index.js
-//   [--threads 2] [--inflight 32] [--ms 300] [--rounds 7] [--only toplist] [--no-peers]
+// process's: peers' workers included, other processes not). `--aa` adds a
+// second pool of this build, run like the others: its ratio to the first is
+// the run's resolution (an A/B within it is noise).
+// Usage: node dist/bench/ab.js --base /path/to/old/dist/src/index.js
+//   [--aa] [--tasks-per-worker N] [--threads 2] [--inflight 32] [--ms 300] [--rounds 7] [--only toplist] [--no-peers]
 import { parseArgs } from 'node:util';
 import { drive } from './lib/drive.js';
 import { startSystems, type PoolUnderTest } from './lib/peers.js';
@@ -13,6 +16,7 @@ const { values: a } = parseArgs({
   options: {
     base: { type: 'string' }, threads: { type: 'string', default: '2' }, inflight: { type: 'string', default: '32' },
     ms: { type: 'string', default: '300' }, rounds: { type: 'string', default: '7' }, only: { type: 'string' }, 'no-peers': { type: 'boolean', default: false },
+    aa: { type: 'boolean', default: false }, 'tasks-per-worker': { type: 'string' },
   },
 });
 const threads = Number(a.threads);
@@ -22,7 +26,7 @@ const rounds = Number(a.rounds);
 
 async function hotpathFrom(url: string, name: string): Promise<PoolUnderTest> {
   const { createPool } = (await import(url)) as typeof import('../src/index.js');
-  const p = await createPool({ threads });
+  const p = await createPool({ threads, ...(a['tasks-per-worker'] === undefined ? {} : { tasksPerWorker: Number(a['tasks-per-worker']) }) });
   const o = { placement: 'ts-worker' } as const;
   return {
     name, trivial: (v) => p.run('echo', v, o), busy: (us) => p.run('spin', { us }, o),
@@ -42,6 +46,7 @@ const WORK: Record<string, (s: PoolUnderTest) => Promise<unknown>> = {
 const works = Object.keys(WORK).filter((w) => a.only === undefined || w.includes(a.only));
 
 const systems: PoolUnderTest[] = [await hotpathFrom('../src/index.js', 'hotpath')];
+if (a.aa) systems.push(await hotpathFrom('../src/index.js', 'hotpath again'));
 if (a.base !== undefined) systems.push(await hotpathFrom(a.base, 'hotpath base'));
 if (!a['no-peers']) systems.push(...(await startSystems(threads, ['piscina', 'raw worker_threads'])).systems);
 for (const s of systems) await s.trivial(0);
@@ -87,6 +92,6 @@ for (const w of works) {
     const r = xs.map((x, i) => x / ys[i]);
     return `${(m(p) / m(q)).toFixed(2)} (per-round median ${median(r).toFixed(2)}, ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`;
   };
-  console.log(`  ${w}: hotpath/raw ${perRound('hotpath', 'raw worker_threads')}; hotpath/piscina ${perRound('hotpath', 'piscina')}${a.base ? `; hotpath/base ${perRound('hotpath', 'hotpath base')}; base/raw ${perRound('hotpath base', 'raw worker_threads')}` : ''}`);
+  console.log(`  ${w}: hotpath/raw ${perRound('hotpath', 'raw worker_threads')}; hotpath/piscina ${perRound('hotpath', 'piscina')}${a.base ? `; hotpath/base ${perRound('hotpath', 'hotpath base')}; base/raw ${perRound('hotpath base', 'raw worker_threads')}` : ''}${a.aa ? `; A/A hotpath/again ${perRound('hotpath', 'hotpath again')}` : ''}`);
 }
 await Promise.all(systems.map((s) => s.close()));
