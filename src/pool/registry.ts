@@ -10,7 +10,7 @@ import { fingerprintKernel } from '../kernels/fingerprint/kernel.js';
 import { topkKernel } from '../kernels/topk/kernel.js';
 import { toplistKernel } from '../kernels/toplist/kernel.js';
 import { loadAddon } from '../native/binding.js';
-import { movable } from './dispatch/transfer.js';
+import { mapViews, movable } from './dispatch/transfer.js';
 
 /** Every pool has these (createPool warms its workers with echo; the bench measures with both). */
 export const DIAGNOSTIC_KERNELS = [echoKernel, spinKernel] as const;
@@ -63,7 +63,7 @@ export class KernelSpec {
 
   /** The input as it crosses to a worker; buffers to move go to `list`. */
   toWire(args: unknown, transfer: boolean, list: ArrayBuffer[]): unknown {
-    return wireOf(args, transfer, list, 0);
+    return mapViews(args, movable, transfer, list);
   }
 
   /** Runs synchronously, natively when asked and possible. Throws HotpathError or KernelError. */
@@ -126,27 +126,6 @@ function bind(addon: NativeAddon, fn: unknown, name: string): Call | undefined {
 function namedCall(f: (args: unknown, flag: Int32Array | undefined) => unknown, kernel: string): Call {
   const id = `${NATIVE_FRAME_PREFIX}${kernel.replace(/-/g, '_')}`;
   return new Function('f', `return function ${id}(args, ctx) { return f(args, ctx.flag); }`)(f) as Call;
-}
-
-// Typed arrays among the input's values (and in plain objects nested up to
-// this depth) move or are copied exactly (transfer.ts); anything else goes
-// to structured clone as it is.
-const WIRE_DEPTH = 4;
-
-function wireOf(value: unknown, transfer: boolean, list: ArrayBuffer[], depth: number): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return movable(value, transfer, list);
-  if (depth >= WIRE_DEPTH || typeof value !== 'object' || value === null) return value;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (typeof v !== 'object' || v === null) continue;
-    const w = wireOf(v, transfer, list, depth + 1);
-    // defineProperty, not `out[key] =`: an own key "__proto__" stays a key.
-    if (w !== v) Object.defineProperty((out ??= { ...value }), key, { value: w, writable: true, enumerable: true, configurable: true });
-  }
-  return out ?? value;
 }
 
 /** A pool's kernels by name and code. */

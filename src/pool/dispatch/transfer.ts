@@ -43,23 +43,38 @@ export function movable<T extends Moveable>(a: T, transfer: boolean, list: Array
  * whole buffer), in a copy of the objects that hold it.
  */
 export function wireResult(raw: unknown): unknown {
-  return ownBytes(raw, 0);
+  return mapViews(raw, ownBytes, false, NO_MOVES);
 }
 
-function ownBytes(value: unknown, depth: number): unknown {
-  if (ArrayBuffer.isView(value)) {
-    const b = value.buffer;
-    if (value instanceof DataView || b instanceof SharedArrayBuffer || (value.byteOffset === 0 && value.byteLength === b.byteLength)) return value;
-    return (value as Uint8Array).slice();
-  }
-  if (depth >= 4 || typeof value !== 'object' || value === null) return value;
+/** ownBytes moves nothing: one empty list for every result, not one per task. */
+const NO_MOVES: ArrayBuffer[] = [];
+
+function ownBytes(a: Moveable): Moveable {
+  const b = a.buffer;
+  return b instanceof SharedArrayBuffer || (a.byteOffset === 0 && a.byteLength === b.byteLength) ? a : ((a as Uint8Array).slice() as Moveable);
+}
+
+// Typed arrays among a value's own values, and in plain objects nested up to
+// this depth, are what the wire handles; anything else goes to structured
+// clone as it is.
+const WIRE_DEPTH = 4;
+
+/**
+ * `value` with each typed array (not DataView) among it replaced by
+ * `leaf(array, transfer, list)`. The objects that hold a replaced array are
+ * copied (shallow), never changed: they are the caller's or the kernel's.
+ */
+export function mapViews(value: unknown, leaf: (a: Moveable, transfer: boolean, list: ArrayBuffer[]) => Moveable, transfer: boolean, list: ArrayBuffer[], depth = 0): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return leaf(value as Moveable, transfer, list);
+  if (depth >= WIRE_DEPTH || typeof value !== 'object' || value === null) return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v !== 'object' || v === null) continue;
-    const w = ownBytes(v, depth + 1);
+    const w = mapViews(v, leaf, transfer, list, depth + 1);
+    // defineProperty, not `out[key] =`: an own key "__proto__" stays a key.
     if (w !== v) Object.defineProperty((out ??= { ...value }), key, { value: w, writable: true, enumerable: true, configurable: true });
   }
   return out ?? value;
