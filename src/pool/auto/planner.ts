@@ -1,19 +1,18 @@
 // The `auto` placement: per call, the candidate with the least expected cost (completion time + its
 // main-thread time x the calls sharing the loop) among those that block the loop at most `inlineBudgetMs`,
 // all learned from the runs the pool sees. Reference and measurements: docs/auto.md. Parts: cost-model.ts,
-// state.ts (what is learned), offload-cost.ts, loop-account.ts, realized.ts, explore.ts, observe.ts, tuning.ts.
+// state.ts (what is learned), loop-account.ts, realized.ts, observe.ts, tuning.ts.
 import { performance } from 'node:perf_hooks';
 import { AutoChoice, CONCRETE, INLINE, LANE, NATIVE, NATIVE_ASYNC, NATIVE_INLINE, NATIVE_WORKER, TS_WORKER, TWIN } from './choice.js';
 import { chosenCounts, loadedDispatchMs, newKernelState, slackOf, type KernelState, type LoopSignals } from './state.js';
-import { bucketOf } from './cost-model.js';
-import { explore } from './explore.js';
-import { coresBusy, perCallMs, pickOffloaded } from './offload-cost.js';
+import { bucketOf, coresBusy, perCallMs, pickOffloaded } from './cost-model.js';
 import { RealizedRate } from './realized.js';
 import { ChainCount, InlineRuns, learn } from './observe.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
 import {
-  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, CPU_TIMED_MS, MAX_CONCURRENCY,
-  OVERHEAD_PRIOR_MS, REUSE_CALLS, REUSE_LEAD, REUSE_LOAD_EXTRA, REUSE_LOAD_FACTOR, SWITCH_MARGIN,
+  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, CPU_TIMED_MS, EXPLORE_SHARE, MAX_CONCURRENCY,
+  OVERHEAD_PRIOR_MS, REUSE_CALLS, REUSE_LEAD, REUSE_LOAD_EXTRA, REUSE_LOAD_FACTOR, SWITCH_MARGIN, TWIN_EXPLORE_SHARE,
+  UNKNOWN_EXTRA_MS, UNKNOWN_FACTOR,
 } from './tuning.js';
 import type { Lane } from '../dispatch/lane.js';
 import type { Planner } from '../planner.js';
@@ -246,4 +245,29 @@ export class AutoPlanner implements Planner {
     for (let i = 0; i < CONCRETE.length; i++) if (i !== best && expected[i] < REUSE_LEAD * e) return false;
     return true;
   }
+}
+
+// Explorations are paced by spending: each alternative earns a share of what auto spends, and is
+// tried once its cost fits it (cheap ones often, dear ones rarely; "every Nth call" cost 30% on tiny tasks).
+/**
+ * The candidate this call goes to: `best`, or an alternative whose turn has come. `tryInline`: the inline
+ * ones' cost to try (Infinity: never); `spentMs`: this call's cost (the best's, and the calls that reused it).
+ */
+function explore(st: KernelState, bucket: number, expected: number[], tryInline: number[], best: number, spentMs: number, nativeOk: boolean): number {
+  const spent = (st.spent[bucket] ??= new Float64Array(CONCRETE.length));
+  let pick = best;
+  for (let i = 0; i < CONCRETE.length; i++) {
+    if (i === best || (NATIVE[i] && !nativeOk)) continue;
+    const e = INLINE[i] ? tryInline[i] : expected[i];
+    if (INLINE[i] && e === Infinity) continue; // never block the loop over its budget
+    const earned = spent[i] + spentMs;
+    const cost = e < Infinity ? e : UNKNOWN_FACTOR * expected[best] + UNKNOWN_EXTRA_MS;
+    if (pick === best && cost <= (nativeOk && !NATIVE[i] ? TWIN_EXPLORE_SHARE : EXPLORE_SHARE) * earned) {
+      pick = i;
+      spent[i] = 0;
+    } else {
+      spent[i] = earned;
+    }
+  }
+  return pick;
 }
