@@ -5,10 +5,12 @@
 // median), and CPU per task: the event loop's, and every thread's (the
 // process's: peers' workers included, other processes not). `--aa` adds a
 // second pool of this build, run like the others: its ratio to the first is
-// the run's resolution (an A/B within it is noise).
+// the run's resolution (an A/B within it is noise). On Linux, the share of
+// the machine's CPU each system left idle (bound by hand-offs, not by CPU).
 // Usage: node dist/bench/ab.js --base /path/to/old/dist/src/index.js
 //   [--aa] [--tasks-per-worker N] [--threads 2] [--inflight 32] [--ms 300] [--rounds 7] [--only toplist] [--no-peers]
 import { parseArgs } from 'node:util';
+import { machineTicks } from './lib/cpu.js';
 import { drive } from './lib/drive.js';
 import { startSystems, type PoolUnderTest } from './lib/peers.js';
 
@@ -55,6 +57,8 @@ const ops = new Map<string, number[]>();
 const cpu = new Map<string, number[]>();
 /** CPU of the whole process (every thread) per task: what a loaded machine runs out of. */
 const all = new Map<string, number[]>();
+/** The share of the machine's CPU left idle while a system ran (Linux only). */
+const idle = new Map<string, number[]>();
 for (const w of works) for (const s of systems) await drive(() => WORK[w](s), inflight, ms / 3);
 for (let r = 0; r < rounds; r++) {
   for (const w of works) {
@@ -62,9 +66,12 @@ for (let r = 0; r < rounds; r++) {
     const order = systems.map((_, i) => systems[(i + r) % systems.length]);
     for (const s of order) {
       const c0 = process.cpuUsage();
+      const m0 = machineTicks();
       const res = await drive(() => WORK[w](s), inflight, ms);
       const c = process.cpuUsage(c0);
+      const m1 = machineTicks();
       const key = `${w}|${s.name}`;
+      if (m0 !== undefined && m1 !== undefined && m1.total > m0.total) idle.set(key, [...(idle.get(key) ?? []), (m1.idle - m0.idle) / (m1.total - m0.total)]);
       all.set(key, [...(all.get(key) ?? []), (c.user + c.system) / res.ops]);
       ops.set(key, [...(ops.get(key) ?? []), res.opsPerSec]);
       cpu.set(key, [...(cpu.get(key) ?? []), res.cpuUsPerOp]);
@@ -78,12 +85,16 @@ const cell = (x: number[], d: number) => {
   const s = [...x].sort((p, q) => p - q);
   return `${median(x).toFixed(d)} (IQR ${s[Math.floor(s.length / 4)].toFixed(d)}-${s[Math.floor((3 * s.length) / 4)].toFixed(d)})`;
 };
+const idleCell = (key: string) => {
+  const x = idle.get(key);
+  return x === undefined ? '' : `  machine idle ${(100 * median(x)).toFixed(0)}%`;
+};
 console.log(`threads ${threads}, ${inflight} in flight, ${rounds} rounds x ${ms} ms`);
 for (const w of works) {
   const m = (name: string) => median(ops.get(`${w}|${name}`) ?? [NaN]);
   for (const s of systems) {
     const x = ops.get(`${w}|${s.name}`)!;
-    console.log(`${w.padEnd(11)} ${s.name.padEnd(20)} ${(median(x) / 1000).toFixed(1).padStart(7)}k ops/s  spread ${(100 * spread(x)).toFixed(0).padStart(3)}%  main CPU ${cell(cpu.get(`${w}|${s.name}`)!, 2)} µs/task  all threads ${cell(all.get(`${w}|${s.name}`)!, 1)} µs/task`);
+    console.log(`${w.padEnd(11)} ${s.name.padEnd(20)} ${(median(x) / 1000).toFixed(1).padStart(7)}k ops/s  spread ${(100 * spread(x)).toFixed(0).padStart(3)}%  main CPU ${cell(cpu.get(`${w}|${s.name}`)!, 2)} µs/task  all threads ${cell(all.get(`${w}|${s.name}`)!, 1)} µs/task${idleCell(`${w}|${s.name}`)}`);
   }
   // Per-round ratios too: each round's pair ran back to back.
   const perRound = (p: string, q: string) => {
