@@ -207,4 +207,16 @@ describe('auto placement model', () => {
     // 0.06 alone, less its per-message part (0.03): not the 0.3 of the cold one.
     expect(loadedDispatchMs(st, 'worker', bucketOf(SIZE), SIZE)).toBeCloseTo(0.03, 6);
   });
+
+  it('with a budget of 0 never runs a call inline, not even one measured at 0 ms', () => {
+    // A sub-microsecond native run reads 0 us on the addon's clock: 0 ms fits
+    // a budget of 0 by `<=`, but 0 means "off the event loop".
+    const lanes = { worker: new Lane('worker', 2, 4, 64), async: new Lane('async', 2, 2, 1) };
+    const p = new AutoPlanner(0, lanes, quiet, 2);
+    for (let i = 0; i < 5; i++) for (const lane of ['worker', 'async'] as const) p.observeOverhead('k', lane, SIZE, 0.05);
+    runs(p, 0);
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) seen.add(p.choose('k', SIZE, true).placement);
+    expect([...seen].filter((pl) => pl.endsWith('inline'))).toEqual([]);
+  });
 });

@@ -189,13 +189,19 @@ export class AutoPlanner implements Planner {
         continue;
       }
       const lane = LANE[i];
+      // A budget of 0 keeps auto off the loop, even for a run read as 0 ms
+      // (the addon times in whole microseconds: a sub-microsecond run is 0).
+      if (lane === undefined && this.budgetMs <= 0) {
+        expected[i] = Infinity;
+        continue;
+      }
       let e: number;
       if (lane === undefined) {
         // Inline: done in `run`, and the others wait for it all along.
         const run = this.runMs(st, i, bucket, size);
         const cost = run + others * (run + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE)));
         e = run <= limit ? cost : Infinity;
-        // Still tried (explore.ts) within the budget, and over it while libuv's run of the same code fits.
+        // Still tried (explore) within the budget, and over it while libuv's run of the same code fits.
         const tryRun = run <= this.budgetMs ? run : i === NATIVE_INLINE ? st.run[NATIVE_ASYNC].predict(bucket, size) : Infinity;
         if (tryRun <= this.budgetMs) tryInline[i] = tryRun + others * (tryRun + (acc === undefined ? 0 : acc.unseenMs(INLINE_LANE)));
       } else {

@@ -43,7 +43,8 @@ export class SimplePlanner implements Planner {
     const expected = CONCRETE.map((p) => {
       if (p.startsWith('native') && !nativeOk) return Infinity;
       const lane = LANE[p];
-      if (lane === undefined) return predict(p) <= this.budgetMs ? predict(p) : Infinity;
+      // A budget of 0 means off the loop, even for a run read as 0 ms.
+      if (lane === undefined) return this.budgetMs > 0 && predict(p) <= this.budgetMs ? predict(p) : Infinity;
       return this.lanes[lane].expectedWaitMs() + predict(p);
     });
     // Inline when it fits and nothing waits, whatever an offloaded lane's run would be.
