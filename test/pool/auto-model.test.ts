@@ -219,4 +219,30 @@ describe('auto placement model', () => {
     for (let i = 0; i < 2000; i++) seen.add(p.choose('k', SIZE, true).placement);
     expect([...seen].filter((pl) => pl.endsWith('inline'))).toEqual([]);
   });
+
+  it('tries again soon a candidate read from one cold run, and paces one read from several by its cost', () => {
+    // Off the loop (budget 0): native-worker is best at 0.085 ms, native-async
+    // read 11.9 ms (a cold first run) once, or three times.
+    const firstTry = (asyncRuns: number): number => {
+      const lanes = { worker: new Lane('worker', 2, 4, 64), async: new Lane('async', 2, 2, 1) };
+      const p = new AutoPlanner(0, lanes, quiet, 2);
+      for (let i = 0; i < 5; i++) {
+        for (const lane of ['worker', 'async'] as const) {
+          p.observeOverhead('k', lane, SIZE, 0.05);
+          p.observeDispatch('k', lane, SIZE, 0.01, false);
+        }
+      }
+      for (let i = 0; i < 30; i++) p.observeRun('k', 'native-worker', SIZE, 0.085);
+      for (let i = 0; i < asyncRuns; i++) p.observeRun('k', 'native-async', SIZE, 11.9);
+      for (let i = 0; i < 100_000; i++) if (p.choose('k', SIZE, true).placement === 'native-async') return i;
+      return Infinity;
+    };
+    const once = firstTry(1);
+    const thrice = firstTry(3);
+    // Paced as never measured (20x the best + 0.1 ms): 5k calls here; by its
+    // own cost, 22k.
+    expect(once).toBeLessThan(10_000);
+    expect(thrice).toBeGreaterThan(3 * once);
+    expect(thrice).toBeLessThan(100_000);
+  });
 });

@@ -33,6 +33,11 @@ export class CostModel {
     this.size[bucket]!.add(size);
   }
 
+  /** Runs measured in this bucket (a prediction from fewer is scaled from another bucket, or one run's). */
+  samples(bucket: number): number {
+    return this.ms[bucket]?.count ?? 0;
+  }
+
   /** Predicted ms, or `otherwise` when nothing was measured yet. */
   predict(bucket: number, size: number, otherwise = Infinity): number {
     if (this.measured === 0) return otherwise;

@@ -10,7 +10,7 @@ import { RealizedRate } from './realized.js';
 import { ChainCount, InlineRuns, learn } from './observe.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
 import {
-  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, CPU_TIMED_MS, EXPLORE_SHARE, MAX_CONCURRENCY,
+  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, CPU_TIMED_MS, EXPLORE_SHARE, FIRM_SAMPLES, MAX_CONCURRENCY,
   OVERHEAD_PRIOR_MS, REUSE_CALLS, REUSE_LEAD, REUSE_LOAD_EXTRA, REUSE_LOAD_FACTOR, SWITCH_MARGIN, TWIN_EXPLORE_SHARE,
   UNKNOWN_EXTRA_MS, UNKNOWN_FACTOR,
 } from './tuning.js';
@@ -267,7 +267,9 @@ function explore(st: KernelState, bucket: number, expected: number[], tryInline:
     const e = INLINE[i] ? tryInline[i] : expected[i];
     if (INLINE[i] && e === Infinity) continue; // never block the loop over its budget
     const earned = spent[i] + spentMs;
-    const cost = e < Infinity ? e : UNKNOWN_FACTOR * expected[best] + UNKNOWN_EXTRA_MS;
+    // Read from fewer than FIRM_SAMPLES runs here, a cost is paced at most as an unknown one's.
+    const unknown = UNKNOWN_FACTOR * expected[best] + UNKNOWN_EXTRA_MS;
+    const cost = st.run[i].samples(bucket) >= FIRM_SAMPLES ? e : Math.min(e, unknown);
     if (pick === best && cost <= (nativeOk && !NATIVE[i] ? TWIN_EXPLORE_SHARE : EXPLORE_SHARE) * earned) {
       pick = i;
       spent[i] = 0;

@@ -115,4 +115,9 @@ export class RunEstimate {
   get known(): boolean {
     return this.seen > 0;
   }
+
+  /** Runs seen (a prior counts as one). */
+  get count(): number {
+    return this.seen;
+  }
 }
