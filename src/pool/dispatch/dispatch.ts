@@ -158,7 +158,7 @@ export class Dispatcher {
       const est = task.counters.runEstimate;
       workMs += est.known ? est.ms : Infinity;
       const n = transferList.length;
-      pushTask(message, task.spec.code, task.impl, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
+      pushTask(message, task.spec.code, task.impl, task.choice !== undefined, task.slot, task.callsAt, task.spec.toWire(task.args, task.transfer, transferList));
       if (transferList.length > n) moved.push(task);
       if (task.choice !== undefined) this.planner.sent(task);
     }

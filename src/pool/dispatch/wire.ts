@@ -31,7 +31,7 @@ export interface WorkerInit {
 
 /**
  * One message to a worker: TASK_STRIDE entries per task, in run order:
- *   [i]     kernel code x 2 + (1 if native)
+ *   [i]     its kind (kindOf): kernel code x 4, + 2 if its CPU time is wanted, + 1 if native
  *   [i + 1] the task's slot (cancel flag and thread mark, slots.ts)
  *   [i + 2] the pool's call count when run() took it (slots.ts)
  *   [i + 3] the kernel's wire input (KernelSpec.toWire)
@@ -39,13 +39,21 @@ export interface WorkerInit {
 export type WireMessage = unknown[];
 export const TASK_STRIDE = 4;
 
-export function pushTask(message: WireMessage, code: number, impl: Impl, slot: number, callsAt: number, input: unknown): void {
-  message.push(code * 2 + (impl === 'native' ? 1 : 0), slot, callsAt, input);
+/**
+ * A task's kind. `cpu`: the worker reads the run's CPU time (auto's calls
+ * only, the one use of it: two reads of the thread's CPU clock cost 100 us
+ * tasks 10-20 us a message in place here, bench/timeline.ts).
+ */
+export const kindOf = (code: number, impl: Impl, cpu: boolean): number => code * 4 + (cpu ? 2 : 0) + (impl === 'native' ? 1 : 0);
+
+export function pushTask(message: WireMessage, code: number, impl: Impl, cpu: boolean, slot: number, callsAt: number, input: unknown): void {
+  message.push(kindOf(code, impl, cpu), slot, callsAt, input);
 }
 
 /** The kernel's code: its index in the pool's kernel list (WorkerInit.kernels). */
-export const codeAt = (message: WireMessage, i: number): number => (message[i] as number) >> 1;
+export const codeAt = (message: WireMessage, i: number): number => (message[i] as number) >> 2;
 export const implAt = (message: WireMessage, i: number): Impl => (((message[i] as number) & 1) === 1 ? 'native' : 'ts');
+export const cpuWantedAt = (message: WireMessage, i: number): boolean => ((message[i] as number) & 2) === 2;
 export const slotAt = (message: WireMessage, i: number): number => message[i + 1] as number;
 export const callsAtOf = (message: WireMessage, i: number): number => message[i + 2] as number;
 export const inputAt = (message: WireMessage, i: number): unknown => message[i + 3];

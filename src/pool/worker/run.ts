@@ -19,7 +19,7 @@ import { listenForControl } from './profiling.js';
 import { kernelContext, Registry } from '../registry.js';
 import { DONE, SLOT_WORDS, Slots } from '../dispatch/slots.js';
 import { wireResult } from '../dispatch/transfer.js';
-import { callsAtOf, codeAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from '../dispatch/wire.js';
+import { callsAtOf, codeAt, cpuWantedAt, ERROR, implAt, inputAt, OK, SKIPPED, slotAt, TASK_STRIDE, type WireAnswer, type WireMessage, type WorkerInit } from '../dispatch/wire.js';
 
 const init = workerData as WorkerInit;
 const catalog: Catalog | undefined = init.catalog;
@@ -64,23 +64,24 @@ export function codeOf(name: string): number {
 }
 
 /**
- * A task's CPU time is read (two reads of the thread's CPU clock, about
- * 1.2 us) when the last run of its kernel and implementation here took at
- * least this long (ms of wall time): at most 2.4% of the run. Shorter runs
- * report their wall time, which a preemption rarely interrupts. One CPU
- * share for a whole message was tried first: a batch of a 0.17 ms task and
- * a preempted one made the first read 0.015 ms.
+ * An auto call's CPU time is read (two reads of the thread's CPU clock, 1.2
+ * us each in a loop) when the last run of its kernel and implementation here
+ * took at least this long (ms of wall time); other calls never read it
+ * (wire.ts kindOf). Shorter runs report their wall time, which a preemption
+ * rarely interrupts. One CPU share for a whole message was tried first: a
+ * batch of a 0.17 ms task and a preempted one made the first read 0.015 ms.
  */
 const CPU_TIMED_MS = 0.05;
-/** Per kernel code (wire.ts): wall ms of its last run here. */
+/** Per kernel and implementation (wire.ts kindOf, less the CPU bit): wall ms of its last run here. */
 const lastRun: number[] = [];
 
 /** Runs the task at `i` of the message and appends its answer entries (wire.ts). */
 function runOne(message: WireMessage, i: number, answer: WireAnswer): void {
   const spec = registry.specs[codeAt(message, i)];
   const slot = slotAt(message, i);
-  const code = message[i] as number;
-  const c0 = cpu !== undefined && (lastRun[code] ?? Infinity) >= CPU_TIMED_MS ? cpu() : NaN;
+  // Kernel and implementation (its kind less the CPU bit): what lastRun is kept by.
+  const code = (message[i] as number) & ~2;
+  const c0 = cpu !== undefined && cpuWantedAt(message, i) && (lastRun[code] ?? Infinity) >= CPU_TIMED_MS ? cpu() : NaN;
   const t0 = performance.now();
   const startedAt = ORIGIN + t0;
   Atomics.store(words, SLOT_WORDS * slot + 1, threadId);
