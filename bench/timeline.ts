@@ -7,40 +7,51 @@
 // to run). Then what one postMessage costs the posting thread, to a
 // sleeping worker and to a busy one: on a VM, waking a halted vCPU can cost
 // the poster far more than the copy.
+// `--pool raw`: the same for the raw worker_threads pool (one task a message).
 // Usage: node dist/bench/timeline.js [--work toplist|echo|busy] [--threads 2]
-//   [--inflight 32] [--ms 1000] [--tasks-per-worker 2]
+//   [--inflight 32] [--ms 1000] [--tasks-per-worker 2] [--pool hotpath|raw]
 import { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { createPool, WORKER_FILE } from '../src/pool/pool.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
+import { RawPool } from './lib/raw-pool.js';
 import { RECORD, TIMELINE_CHANNEL } from './workers/timeline-record.js';
 
 const { values: a } = parseArgs({
   options: {
     work: { type: 'string', default: 'toplist' }, threads: { type: 'string', default: '2' }, inflight: { type: 'string', default: '32' },
-    ms: { type: 'string', default: '1000' }, 'tasks-per-worker': { type: 'string', default: '2' },
+    ms: { type: 'string', default: '1000' }, 'tasks-per-worker': { type: 'string', default: '2' }, pool: { type: 'string', default: 'hotpath' },
   },
 });
+if (a.pool !== 'hotpath' && a.pool !== 'raw') throw new Error('--pool: hotpath or raw');
+const raw = a.pool === 'raw';
 const ONE = Uint32Array.of(7);
 const o = { placement: 'ts-worker' } as const;
-const pool = await createPool({
-  threads: Number(a.threads), tasksPerWorker: Number(a['tasks-per-worker']),
-  [WORKER_FILE]: new URL('./workers/timeline-entry.cjs', import.meta.url),
-} as Parameters<typeof createPool>[0]);
-const calls: Record<string, () => Promise<unknown>> = {
-  toplist: () => pool.run('toplist', { events: ONE.slice(), k: 1 }, o),
-  echo: () => pool.run('echo', 1, o),
-  busy: () => pool.run('spin', { us: 100 }, o),
-};
+const pool = raw
+  ? new RawPool(new URL('./workers/raw-worker.js', import.meta.url), Number(a.threads), { timeline: true })
+  : await createPool({
+    threads: Number(a.threads), tasksPerWorker: Number(a['tasks-per-worker']),
+    [WORKER_FILE]: new URL('./workers/timeline-entry.cjs', import.meta.url),
+  } as Parameters<typeof createPool>[0]);
+const calls: Record<string, () => Promise<unknown>> = pool instanceof RawPool
+  ? { toplist: () => pool.run({ events: ONE.slice(), k: 1 }), echo: () => pool.run({ v: 1 }), busy: () => pool.run({ us: 100 }) }
+  : {
+    toplist: () => pool.run('toplist', { events: ONE.slice(), k: 1 }, o),
+    echo: () => pool.run('echo', 1, o),
+    busy: () => pool.run('spin', { us: 100 }, o),
+  };
 const call = calls[a.work!];
 if (call === undefined) throw new Error(`--work: one of ${Object.keys(calls).join(', ')}`);
 
-// The pool's posts, by time and first slot (a message's entry 1).
+// The pool's posts, by time and first slot (a message's entry 1; the raw pool's: its task id).
 const posts: number[] = [];
 let recording = false;
 const post = MessagePort.prototype.postMessage;
 MessagePort.prototype.postMessage = function (this: MessagePort, m: unknown, t?: never) {
-  if (recording && Array.isArray(m)) posts.push(performance.timeOrigin + performance.now(), m[1] as number);
+  if (recording) {
+    const slot = Array.isArray(m) ? (m[1] as number) : raw ? (m as { id?: number }).id : undefined;
+    if (slot !== undefined) posts.push(performance.timeOrigin + performance.now(), slot);
+  }
   return post.call(this, m, t);
 };
 
@@ -71,7 +82,7 @@ recording = false;
 await collect();
 
 console.log(describeMachine(machineInfo({ simd: 'n/a', native: false })).replace(/, native .*/, ''));
-console.log(`${a.work}, ${a.threads} threads, ${a.inflight} in flight, tasksPerWorker ${a['tasks-per-worker']}`);
+console.log(`${a.work}, ${raw ? 'raw worker_threads pool' : 'hotpath'}, ${a.threads} threads, ${a.inflight} in flight${raw ? '' : `, tasksPerWorker ${a['tasks-per-worker']}`}`);
 console.log(`${Math.round(n / (Number(a.ms) / 1000))} calls/s; event loop utilization ${elu.toFixed(2)}`);
 const bySlot = new Map<number, number[]>();
 for (let i = 0; i < posts.length; i += 2) bySlot.set(posts[i + 1], [...(bySlot.get(posts[i + 1]) ?? []), posts[i]]);

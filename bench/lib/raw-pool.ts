@@ -9,8 +9,8 @@ export class RawPool {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; worker: number }>();
   private nextId = 0;
 
-  constructor(file: URL, threads: number) {
-    this.workers = Array.from({ length: threads }, () => new Worker(file));
+  constructor(file: URL, threads: number, workerData?: unknown) {
+    this.workers = Array.from({ length: threads }, () => new Worker(file, { workerData }));
     this.load = new Array<number>(threads).fill(0);
     this.workers.forEach((w, i) => w.on('message', (m: { id: number; result: unknown }) => {
       const p = this.pending.get(m.id)!;

@@ -1,16 +1,30 @@
 // The hand-written raw worker_threads pool's worker: one message in, one out.
-import { parentPort } from 'node:worker_threads';
+// With workerData.timeline, it also records each message as bench/timeline.ts
+// records hotpath's (timeline-record.ts), the task's id as its slot.
+import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { toplistTs } from '../../src/kernels/toplist/ts.js';
+import { TIMELINE_CHANNEL } from './timeline-record.js';
+
+const records: number[] | undefined = (workerData as { timeline?: boolean } | undefined)?.timeline === true ? [] : undefined;
+if (records !== undefined) {
+  const channel = new BroadcastChannel(TIMELINE_CHANNEL);
+  channel.onmessage = (e: unknown) => {
+    if ((e as { data: unknown }).data === 'dump') channel.postMessage({ threadId, records: records.splice(0) });
+  };
+  channel.unref();
+}
+const origin = performance.timeOrigin;
 
 parentPort!.on('message', (msg: { id: number; task: { us?: number; events?: Uint32Array; k?: number } }) => {
+  const start = origin + performance.now();
   const { us, events, k } = msg.task;
+  let result: unknown = msg.task;
   if (events !== undefined) {
-    parentPort!.postMessage({ id: msg.id, result: toplistTs({ events, k: k ?? 10 }) });
-    return;
-  }
-  if (us !== undefined) {
+    result = toplistTs({ events, k: k ?? 10 });
+  } else if (us !== undefined) {
     const end = performance.now() + us / 1000;
     while (performance.now() < end);
   }
-  parentPort!.postMessage({ id: msg.id, result: msg.task });
+  records?.push(start, origin + performance.now(), 1, msg.id);
+  parentPort!.postMessage({ id: msg.id, result });
 });
