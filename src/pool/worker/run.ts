@@ -64,10 +64,10 @@ export function codeOf(name: string): number {
 }
 
 /**
- * An auto call's CPU time is read (two reads of the thread's CPU clock, 1.2
- * us each in a loop) when the last run of its kernel and implementation here
- * took at least this long (ms of wall time); other calls never read it
- * (wire.ts kindOf). Shorter runs report their wall time, which a preemption
+ * An auto call's CPU time is read (two reads of the thread's CPU clock,
+ * clock.ts) when the last run of its kernel and implementation here took at
+ * least this long (ms of wall time); other calls never read it (wire.ts
+ * kindOf). Shorter runs report their wall time, which a preemption
  * rarely interrupts. One CPU share for a whole message was tried first: a
  * batch of a 0.17 ms task and a preempted one made the first read 0.015 ms.
  */
@@ -79,9 +79,8 @@ const lastRun: number[] = [];
 function runOne(message: WireMessage, i: number, answer: WireAnswer): void {
   const spec = registry.specs[codeAt(message, i)];
   const slot = slotAt(message, i);
-  // Kernel and implementation (its kind less the CPU bit): what lastRun is kept by.
-  const code = (message[i] as number) & ~2;
-  const c0 = cpu !== undefined && cpuWantedAt(message, i) && (lastRun[code] ?? Infinity) >= CPU_TIMED_MS ? cpu() : NaN;
+  const kind = (message[i] as number) & ~2;
+  const c0 = cpu !== undefined && cpuWantedAt(message, i) && (lastRun[kind] ?? Infinity) >= CPU_TIMED_MS ? cpu() : NaN;
   const t0 = performance.now();
   const startedAt = ORIGIN + t0;
   Atomics.store(words, SLOT_WORDS * slot + 1, threadId);
@@ -92,7 +91,7 @@ function runOne(message: WireMessage, i: number, answer: WireAnswer): void {
     try {
       const raw = spec.run(inputAt(message, i), implAt(message, i), ctx);
       const runMs = performance.now() - t0;
-      lastRun[code] = runMs;
+      lastRun[kind] = runMs;
       answer.push(OK, startedAt, runMs, wireResult(raw), c0 === c0 ? Math.min(runMs, cpu!() - c0) : runMs);
     } catch (err) {
       const runMs = performance.now() - t0;
