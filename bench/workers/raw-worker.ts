@@ -1,18 +1,11 @@
 // The hand-written raw worker_threads pool's worker: one message in, one out.
 // With workerData.timeline, it also records each message as bench/timeline.ts
 // records hotpath's (timeline-record.ts), the task's id as its slot.
-import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { toplistTs } from '../../src/kernels/toplist/ts.js';
-import { TIMELINE_CHANNEL } from './timeline-record.js';
+import { recordsForTimeline } from './timeline-record.js';
 
-const records: number[] | undefined = (workerData as { timeline?: boolean } | undefined)?.timeline === true ? [] : undefined;
-if (records !== undefined) {
-  const channel = new BroadcastChannel(TIMELINE_CHANNEL);
-  channel.onmessage = (e: unknown) => {
-    if ((e as { data: unknown }).data === 'dump') channel.postMessage({ threadId, records: records.splice(0) });
-  };
-  channel.unref();
-}
+const records = (workerData as { timeline?: boolean } | undefined)?.timeline === true ? recordsForTimeline() : undefined;
 const origin = performance.timeOrigin;
 
 parentPort!.on('message', (msg: { id: number; task: { us?: number; events?: Uint32Array; k?: number } }) => {

@@ -2,19 +2,13 @@
 // started and ended (ms, comparable across threads), how many tasks, and
 // its first task's slot (to match the message the pool posted). The
 // records go to bench/timeline.ts on a BroadcastChannel when it asks.
-import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { serve } from '../../src/pool/worker/port.js';
 import { loadKernels, runMessage } from '../../src/pool/worker/run.js';
 import { TASK_STRIDE } from '../../src/pool/dispatch/wire.js';
-import { TIMELINE_CHANNEL } from './timeline-record.js';
+import { recordsForTimeline } from './timeline-record.js';
 
 await loadKernels();
-const records: number[] = [];
-const channel = new BroadcastChannel(TIMELINE_CHANNEL);
-channel.onmessage = (e: unknown) => {
-  if ((e as { data: unknown }).data === 'dump') channel.postMessage({ threadId, records: records.splice(0) });
-};
-channel.unref();
+const records = recordsForTimeline();
 const origin = performance.timeOrigin;
 serve((message) => {
   const start = origin + performance.now();
