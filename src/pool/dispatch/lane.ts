@@ -29,6 +29,8 @@ export class Lane {
   inflight = 0;
   /** Messages in flight: at most `concurrency`. */
   messages = 0;
+  /** Its tasks wait for the answer being settled (dispatch.ts submit). */
+  deferred = false;
   /** Mean run time: what deadline admission and the batch budget expect. */
   readonly runTime = new RunEstimate();
   /**
