@@ -125,12 +125,11 @@ export class Dispatcher {
   /** After an answer's callers have run: send what they and others submitted meanwhile. */
   private readonly afterSettling = (): void => {
     this.settling--;
-    for (let i = 0; i < this.deferred.length; i++) {
-      const lane = this.deferred[i];
+    // pop(), not `length = 0` after a loop: setting an array's length is a runtime call.
+    for (let lane = this.deferred.pop(); lane !== undefined; lane = this.deferred.pop()) {
       lane.deferred = false;
       this.pump(lane, true);
     }
-    this.deferred.length = 0;
   };
 
   private prepare(task: Task): void {
