@@ -7,8 +7,11 @@
 // second pool of this build, run like the others: its ratio to the first is
 // the run's resolution (an A/B within it is noise). On Linux, the share of
 // the machine's CPU each system left idle (bound by hand-offs, not by CPU).
+// `--loop-us N` adds the raw pool once more with N µs of busy work on the
+// event loop as each result comes back: what N µs more of the loop's CPU a
+// task costs a pool's throughput (a calibration for hotpath's own).
 // Usage: node dist/bench/ab.js --base /path/to/old/dist/src/index.js
-//   [--aa] [--tasks-per-worker N] [--threads 2] [--inflight 32] [--ms 300] [--rounds 7] [--only toplist] [--no-peers]
+//   [--aa] [--loop-us N] [--tasks-per-worker N] [--threads 2] [--inflight 32] [--ms 300] [--rounds 7] [--only toplist] [--no-peers]
 import { parseArgs } from 'node:util';
 import { machineTicks } from './lib/cpu.js';
 import { drive } from './lib/drive.js';
@@ -18,7 +21,7 @@ const { values: a } = parseArgs({
   options: {
     base: { type: 'string' }, threads: { type: 'string', default: '2' }, inflight: { type: 'string', default: '32' },
     ms: { type: 'string', default: '300' }, rounds: { type: 'string', default: '7' }, only: { type: 'string' }, 'no-peers': { type: 'boolean', default: false },
-    aa: { type: 'boolean', default: false }, 'tasks-per-worker': { type: 'string' },
+    aa: { type: 'boolean', default: false }, 'tasks-per-worker': { type: 'string' }, 'loop-us': { type: 'string' },
   },
 });
 const threads = Number(a.threads);
@@ -51,6 +54,21 @@ const systems: PoolUnderTest[] = [await hotpathFrom('../src/index.js', 'hotpath'
 if (a.aa) systems.push(await hotpathFrom('../src/index.js', 'hotpath again'));
 if (a.base !== undefined) systems.push(await hotpathFrom(a.base, 'hotpath base'));
 if (!a['no-peers']) systems.push(...(await startSystems(threads, ['piscina', 'raw worker_threads'])).systems);
+const loopUs = a['loop-us'] === undefined ? undefined : Number(a['loop-us']);
+if (loopUs !== undefined) systems.push(await rawWithLoopWork(loopUs));
+
+/** The raw pool, spending `us` more of the event loop's time on every result. */
+async function rawWithLoopWork(us: number): Promise<PoolUnderTest> {
+  const [raw] = (await startSystems(threads, ['raw worker_threads'])).systems;
+  const work = <T>(v: T): T => {
+    for (const end = performance.now() + us / 1000; performance.now() < end;);
+    return v;
+  };
+  return {
+    name: `raw +${us}us loop`, trivial: (v) => raw.trivial(v).then(work), busy: (n) => raw.busy(n).then(work),
+    toplist: (events, k) => raw.toplist(events, k).then(work), close: () => raw.close(),
+  };
+}
 for (const s of systems) await s.trivial(0);
 
 const ops = new Map<string, number[]>();
@@ -103,6 +121,6 @@ for (const w of works) {
     const r = xs.map((x, i) => x / ys[i]);
     return `${(m(p) / m(q)).toFixed(2)} (per-round median ${median(r).toFixed(2)}, ${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`;
   };
-  console.log(`  ${w}: hotpath/raw ${perRound('hotpath', 'raw worker_threads')}; hotpath/piscina ${perRound('hotpath', 'piscina')}${a.base ? `; hotpath/base ${perRound('hotpath', 'hotpath base')}; base/raw ${perRound('hotpath base', 'raw worker_threads')}` : ''}${a.aa ? `; A/A hotpath/again ${perRound('hotpath', 'hotpath again')}` : ''}`);
+  console.log(`  ${w}: hotpath/raw ${perRound('hotpath', 'raw worker_threads')}; hotpath/piscina ${perRound('hotpath', 'piscina')}${a.base ? `; hotpath/base ${perRound('hotpath', 'hotpath base')}; base/raw ${perRound('hotpath base', 'raw worker_threads')}` : ''}${a.aa ? `; A/A hotpath/again ${perRound('hotpath', 'hotpath again')}` : ''}${loopUs === undefined ? '' : `; raw +${loopUs}us loop/raw ${perRound(`raw +${loopUs}us loop`, 'raw worker_threads')}`}`);
 }
 await Promise.all(systems.map((s) => s.close()));
