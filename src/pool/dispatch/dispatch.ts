@@ -4,7 +4,7 @@
 // answers, so the per-message cost (the thread wake-ups: postMessage took
 // 11-12 us here, bench:pool) is paid once per batch, not once per task. Inside
 // a batch each task keeps its own slot (cancel flag), timing, error and result.
-// About 300 lines: sending a batch and settling its answer share the lane's
+// About 350 lines: sending a batch and settling its answer share the lane's
 // counts and the slots. Of auto's calls it tells the planner what each cost
 // (planner.ts); a call with a fixed placement runs no planner code.
 import { fromWire, HotpathError } from '../../errors.js';
@@ -110,7 +110,7 @@ export class Dispatcher {
     this.checkIdle();
   }
 
-  /** Pumps the worker lane once the current macrotask's microtasks have run. */
+  /** Pumps the worker lane in a microtask, after those already queued (what they submit rides along). */
   private pipelineSoon(): void {
     if (this.pipelineQueued) return;
     this.pipelineQueued = true;
