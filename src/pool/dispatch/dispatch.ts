@@ -89,11 +89,15 @@ export class Dispatcher {
   pump(lane: Lane, now = false): void {
     if (lane.name === 'async') {
       for (let batch = lane.nextBatch(); batch !== undefined; batch = lane.nextBatch()) this.sendAsync(batch, lane);
-    } else {
-      // A worker that died and is being replaced has no channel: its share
-      // of the lane waits here, not in a port, until the new one opens.
+    } else if (lane.queue.length > 0) {
+      // Only while tasks wait: free() scans every channel, and pipelines()
+      // may read the clock (0.1 us on the 2-core machine). A worker that
+      // died and is being replaced has no channel: its share of the lane
+      // waits here, not in a port, until the new one opens.
       const pipeline = this.loop.pipelines(lane.runTime.ms);
-      for (let ch = this.channels.free(pipeline); ch !== undefined; ch = this.channels.free(pipeline)) {
+      do {
+        const ch = this.channels.free(pipeline);
+        if (ch === undefined) break;
         // A busy worker's next message waits for the end of the current
         // macrotask, so what else its caller submits meanwhile rides along:
         // that worker has its current message to finish first, so nothing
@@ -105,7 +109,7 @@ export class Dispatcher {
         const batch = lane.nextBatch(this.channels.ways, Channels.held(ch));
         if (batch === undefined) break;
         this.send(batch, lane, ch);
-      }
+      } while (lane.queue.length > 0);
     }
     this.checkIdle();
   }
