@@ -9,6 +9,15 @@ export const ORIGIN = performance.timeOrigin;
 export const clock = (): number => ORIGIN + performance.now();
 
 /**
+ * An auto call's CPU time is read (two reads of the thread's CPU clock, at
+ * most 2.4% of the run) when the last run of its kernel and implementation
+ * on that thread took at least this many ms of wall time: inline
+ * (auto/planner.ts) and in workers (worker/run.ts) alike. Shorter runs
+ * report their wall time, which a preemption rarely interrupts.
+ */
+export const CPU_TIMED_MS = 0.05;
+
+/**
  * CPU ms of the calling thread, or undefined without the addon or a per-thread CPU clock.
  * The addon reads it with a system call (about 0.6 us): read per message or
  * sampled, never per tiny task.

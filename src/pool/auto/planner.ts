@@ -3,6 +3,7 @@
 // all learned from the runs the pool sees. Reference and measurements: docs/auto.md. Parts: cost-model.ts,
 // state.ts (what is learned), loop-account.ts, realized.ts, observe.ts, tuning.ts.
 import { performance } from 'node:perf_hooks';
+import { CPU_TIMED_MS } from '../clock.js';
 import { AutoChoice, CONCRETE, INLINE, LANE, NATIVE, NATIVE_ASYNC, NATIVE_INLINE, NATIVE_WORKER, TS_WORKER, TWIN } from './choice.js';
 import { chosenCounts, loadedDispatchMs, newKernelState, slackOf, type KernelState, type LoopSignals } from './state.js';
 import { bucketOf, coresBusy, perCallMs, pickOffloaded } from './cost-model.js';
@@ -10,7 +11,7 @@ import { RealizedRate } from './realized.js';
 import { ChainCount, InlineRuns, learn } from './observe.js';
 import { ASYNC_LANE, INLINE_LANE, LoopAccount, WORKER_LANE } from './loop-account.js';
 import {
-  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, CPU_TIMED_MS, EXPLORE_SHARE, FIRM_SAMPLES, MAX_CONCURRENCY,
+  CONCURRENCY_KEEP_DOWN, CONCURRENCY_KEEP_UP, CONCURRENCY_MAX_STEPS, CPU_SAMPLE_EVERY_MS, EXPLORE_SHARE, FIRM_SAMPLES, MAX_CONCURRENCY,
   OVERHEAD_PRIOR_MS, REUSE_CALLS, REUSE_LEAD, REUSE_LOAD_EXTRA, REUSE_LOAD_FACTOR, SWITCH_MARGIN, TWIN_EXPLORE_SHARE,
   UNKNOWN_EXTRA_MS, UNKNOWN_FACTOR,
 } from './tuning.js';

@@ -76,7 +76,5 @@ export const REUSE_LOAD_FACTOR = 1.25;
 export const REUSE_LOAD_EXTRA = 0.5;
 
 
-/** An inline run is CPU-timed when the last one took this many wall ms (the reads cost at most 2.4% of it)... */
-export const CPU_TIMED_MS = 0.05;
-/** ...and otherwise at most once every this many ms (0.1% of the loop). */
+/** An inline run shorter than clock.ts CPU_TIMED_MS is CPU-timed at most once every this many ms (0.1% of the loop). */
 export const CPU_SAMPLE_EVERY_MS = 1;

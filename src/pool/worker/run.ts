@@ -14,7 +14,7 @@ import { toWire } from '../../errors.js';
 import { abortedError } from '../../kernels/common.js';
 import { isKernel, type AnyKernel, type KernelContext } from '../../kernels/define.js';
 import { native } from '../../native/binding.js';
-import { cpuClock, ORIGIN } from '../clock.js';
+import { CPU_TIMED_MS, cpuClock, ORIGIN } from '../clock.js';
 import { listenForControl } from './profiling.js';
 import { kernelContext, Registry } from '../registry.js';
 import { DONE, SLOT_WORDS, Slots } from '../dispatch/slots.js';
@@ -63,15 +63,10 @@ export function codeOf(name: string): number {
   return registry.get(name).code;
 }
 
-/**
- * An auto call's CPU time is read (two reads of the thread's CPU clock,
- * clock.ts) when the last run of its kernel and implementation here took at
- * least this long (ms of wall time); other calls never read it (wire.ts
- * kindOf). Shorter runs report their wall time, which a preemption
- * rarely interrupts. One CPU share for a whole message was tried first: a
- * batch of a 0.17 ms task and a preempted one made the first read 0.015 ms.
- */
-const CPU_TIMED_MS = 0.05;
+// An auto call's CPU time is read by the rule of clock.ts CPU_TIMED_MS;
+// other calls never read it (wire.ts kindOf). One CPU share for a whole
+// message was tried first: a batch of a 0.17 ms task and a preempted one
+// made the first read 0.015 ms.
 /** Per kernel and implementation (wire.ts kindOf, less the CPU bit): wall ms of its last run here. */
 const lastRun: number[] = [];
 
