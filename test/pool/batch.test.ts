@@ -144,7 +144,7 @@ describe('batched dispatch', () => {
   });
   // 32 KiB each: inputs this large move to the worker (transfer), so
   // postMessage must refuse a detached one instead of copying it; 16 B
-  // each: they are packed into one buffer, and the copy must refuse it.
+  // each: postMessage clones them, and must refuse a detached one too.
   it.each([8192, 4])('an input of %i uint32s detached after run() took it fails only its own task', async (n) => {
     const { p, release } = await blockedPool();
     const events = [1, 2, 3].map((i) => new Uint32Array(n).fill(i));
